@@ -1,0 +1,51 @@
+# The vmalloc-fence lab. `make help` lists the targets.
+#
+#   KVER     7.3 (mainline, default) | 6.12 (Debian linux-source-6.12)
+#   VARIANT  patched (default) | base
+#   CONFIG   lab (default) | vector (config/vector.config on top)
+SHELL := /bin/bash
+KVER ?= 7.3
+VARIANT ?= patched
+CONFIG ?= lab
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS
+
+.PHONY: help setup fetch tree export build run check selftest clean
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## setup                 install the lab's Debian packages (idempotent)
+setup:
+	@bash lab/setup.sh
+
+## fetch KVER=..         fetch and import a kernel tree from Debian's archive
+fetch: setup
+	@bash lab/fetch.sh $(KVER)
+
+## tree KVER=.. [FORCE=1] an editable worktree with the series applied as commits
+tree: setup
+	@bash lab/tree.sh $(KVER) $(if $(FORCE),--force)
+
+## export KVER=..        write the worktree's commits back to series/
+export:
+	@bash lab/export.sh $(KVER)
+
+## build KVER=.. VARIANT=.. CONFIG=..  build a kernel (cached)
+build: setup
+	@bash lab/build.sh $(KVER) $(VARIANT) $(CONFIG) >/dev/null
+
+## run KVER=.. VARIANT=.. CONFIG=.. [TESTS=a,b] [SMP=n]  build, boot, run the guest tests
+run:
+	@bash lab/run.sh $(KVER) $(VARIANT) $(CONFIG)
+
+## check                 what CI runs: the lab's own tests, then every registered check
+check:
+	@bash lab/check.sh
+
+## selftest              only the lab's own tests (tests/)
+selftest:
+	@CHECKS=none bash lab/check.sh
+
+## clean                 remove out/ (the cache under ~/.cache/vmfence-lab stays)
+clean:
+	rm -rf out

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trapcheck: the victim program of the lab. Several processes on every hart
+ * take system calls, store and load page faults and interrupts (spinning
+ * while other processes preempt them), each with every general-purpose
+ * register, tp and gp included, loaded with a pattern unique to the process
+ * and the iteration. After every trap all 31 registers and sp are compared
+ * with what they must be, and the system call's result is checked.
+ *
+ * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
+ *
+ *   trapcheck [-p PROCS] [-t SECONDS] [-q]
+ *     PROCS    processes (default: 2 per online CPU)
+ *     SECONDS  how long each process runs (default 3)
+ *
+ * The first test runs a probe that corrupts s5 on purpose and requires the
+ * checker to see it, so a checker that cannot fail fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+void lab_probe_ecall(const unsigned long in[32], unsigned long out[32]);
+void lab_probe_store(const unsigned long in[32], unsigned long out[32]);
+void lab_probe_load(const unsigned long in[32], unsigned long out[32]);
+void lab_probe_spin(const unsigned long in[32], unsigned long out[32]);
+void lab_probe_corrupt(const unsigned long in[32], unsigned long out[32]);
+
+enum mode { M_ECALL, M_STORE, M_LOAD, M_SPIN, M_NR };
+static const char *const mode_name[M_NR] = {
+	"syscall_regs_intact", "store_fault_regs_intact",
+	"load_fault_regs_intact", "interrupt_regs_intact",
+};
+
+/* Per-process results, in memory shared with the parent. */
+struct result {
+	unsigned long traps[M_NR];
+	unsigned long bad[M_NR];
+	unsigned long cpu_seen;	/* bitmask of CPUs the child ran on */
+};
+
+#define NPAGES 64
+#define SPIN 20000
+
+static long page_size;
+
+static unsigned long pattern(unsigned long seed, int reg)
+{
+	unsigned long x = seed * 0x9e3779b97f4a7c15UL + (unsigned long)reg * 0xbf58476d1ce4e5b9UL;
+
+	x ^= x >> 31;
+	x *= 0x94d049bb133111ebUL;
+	x ^= x >> 29;
+	return x;
+}
+
+static const char *const reg_abi[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+/*
+ * Compare out[] with what it must be. Returns the number of registers that
+ * differ; reports the first few on stderr as KTAP diagnostics.
+ */
+static int check(const char *what, const unsigned long in[32],
+		 const unsigned long out[32], const unsigned long expect_override[32],
+		 int verbose)
+{
+	int r, bad = 0;
+
+	if (out[2] != out[0]) {
+		bad++;
+		if (verbose)
+			printf("# %s: pid %d: sp changed: %#lx -> %#lx\n", what,
+			       getpid(), out[0], out[2]);
+	}
+	for (r = 1; r < 32; r++) {
+		unsigned long exp;
+
+		if (r == 2)
+			continue;
+		exp = expect_override && expect_override[r] != ~0UL ?
+		      expect_override[r] : in[r];
+		if (out[r] != exp) {
+			bad++;
+			if (verbose && bad <= 4)
+				printf("# %s: pid %d: x%d (%s): expected %#lx, got %#lx\n",
+				       what, getpid(), r, reg_abi[r], exp, out[r]);
+		}
+	}
+	return bad;
+}
+
+static void fill(unsigned long in[32], unsigned long seed)
+{
+	int r;
+
+	for (r = 0; r < 32; r++)
+		in[r] = pattern(seed, r);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void child(int idx, int ncpu, double seconds, struct result *res, int verbose)
+{
+	unsigned long in[32], out[32], over[32];
+	unsigned long seed = ((unsigned long)getpid() << 32) ^ 0x5a5a0000UL;
+	double end = now() + seconds;
+	unsigned long iter = 0;
+	char *pages;
+	cpu_set_t set;
+	int r;
+
+	CPU_ZERO(&set);
+	CPU_SET(idx % ncpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		printf("# pid %d: sched_setaffinity(%d): %s\n", getpid(), idx % ncpu, strerror(errno));
+
+	pages = mmap(NULL, NPAGES * page_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pages == MAP_FAILED) {
+		printf("# pid %d: mmap: %s\n", getpid(), strerror(errno));
+		_exit(1);
+	}
+
+	while (now() < end) {
+		for (enum mode m = 0; m < M_NR; m++) {
+			char *page = pages + (iter % NPAGES) * page_size;
+
+			fill(in, seed + iter * M_NR + m);
+			for (r = 0; r < 32; r++)
+				over[r] = ~0UL;
+			switch (m) {
+			case M_ECALL:
+				in[17] = SYS_getpid;
+				over[10] = getpid();
+				lab_probe_ecall(in, out);
+				break;
+			case M_STORE:
+				in[10] = (unsigned long)page;
+				lab_probe_store(in, out);
+				if (*(unsigned long *)page != in[11]) {
+					res->bad[m]++;
+					printf("# pid %d: stored %#lx, read back %#lx\n",
+					       getpid(), in[11], *(unsigned long *)page);
+				}
+				break;
+			case M_LOAD:
+				in[10] = (unsigned long)page;
+				lab_probe_load(in, out);
+				break;
+			case M_SPIN:
+				in[31] = SPIN;
+				over[31] = 0;
+				lab_probe_spin(in, out);
+				break;
+			default:
+				break;
+			}
+			res->traps[m]++;
+			if (check(mode_name[m], in, out, over, verbose && res->bad[m] < 3))
+				res->bad[m]++;
+			/* The next touch of this page faults again. */
+			if (m == M_STORE || m == M_LOAD)
+				madvise(page, page_size, MADV_DONTNEED);
+		}
+		r = sched_getcpu();
+		if (r >= 0 && r < 64)
+			res->cpu_seen |= 1UL << r;
+		iter++;
+	}
+	fflush(stdout);
+	_exit(0);
+}
+
+/* The checker must see a register a broken kernel corrupted. */
+static int checker_selftest(void)
+{
+	unsigned long in[32], out[32], over[32];
+	int r, bad;
+
+	fill(in, 42);
+	in[17] = SYS_getpid;
+	for (r = 0; r < 32; r++)
+		over[r] = ~0UL;
+	over[10] = getpid();
+	lab_probe_corrupt(in, out);
+	bad = check("checker_selftest", in, out, over, 0);
+	if (bad != 1 || out[21] != in[21] + 1) {
+		printf("# the checker saw %d bad registers, expected exactly s5\n", bad);
+		return 0;
+	}
+	/* And a clean probe must pass. */
+	lab_probe_ecall(in, out);
+	return check("checker_selftest", in, out, over, 1) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int procs = 0, verbose = 1, opt, i, failed = 0, crashed = 0;
+	double seconds = 3;
+	struct result *res;
+	unsigned long total = 0, cpus = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	page_size = sysconf(_SC_PAGESIZE);
+	while ((opt = getopt(argc, argv, "p:t:q")) != -1) {
+		switch (opt) {
+		case 'p':
+			procs = atoi(optarg);
+			break;
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'q':
+			verbose = 0;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-q]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (ncpu < 1)
+		ncpu = 1;
+	if (procs <= 0)
+		procs = 2 * ncpu;
+
+	printf("KTAP version 1\n1..%d\n", 1 + M_NR);
+	printf("# %d processes on %d CPUs for %.1f s\n", procs, ncpu, seconds);
+
+	if (checker_selftest()) {
+		printf("ok 1 checker_detects_corruption\n");
+	} else {
+		printf("not ok 1 checker_detects_corruption\n");
+		failed++;
+	}
+
+	res = mmap(NULL, procs * sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED) {
+		printf("# mmap: %s\nBail out! no shared memory\n", strerror(errno));
+		return 1;
+	}
+	memset(res, 0, procs * sizeof(*res));
+
+	for (i = 0; i < procs; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			printf("# fork: %s\n", strerror(errno));
+			crashed++;
+			break;
+		}
+		if (pid == 0)
+			child(i, ncpu, seconds, &res[i], verbose);
+	}
+	for (;;) {
+		int status;
+		pid_t pid = wait(&status);
+
+		if (pid < 0)
+			break;
+		if (WIFSIGNALED(status)) {
+			printf("# child %d killed by signal %d (%s)\n", pid,
+			       WTERMSIG(status), strsignal(WTERMSIG(status)));
+			crashed++;
+		} else if (WEXITSTATUS(status)) {
+			printf("# child %d exited with %d\n", pid, WEXITSTATUS(status));
+			crashed++;
+		}
+	}
+
+	for (i = 0; i < procs; i++)
+		cpus |= res[i].cpu_seen;
+	for (enum mode m = 0; m < M_NR; m++) {
+		unsigned long traps = 0, bad = 0;
+
+		for (i = 0; i < procs; i++) {
+			traps += res[i].traps[m];
+			bad += res[i].bad[m];
+		}
+		total += traps;
+		/* A mode that never ran proves nothing. */
+		if (bad || crashed || !traps) {
+			printf("not ok %d %s # traps=%lu bad=%lu crashed=%d\n",
+			       2 + m, mode_name[m], traps, bad, crashed);
+			failed++;
+		} else {
+			printf("ok %d %s # traps=%lu\n", 2 + m, mode_name[m], traps);
+		}
+	}
+	printf("# %lu traps checked; CPUs used: %#lx\n", total, cpus);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
+	       1 + M_NR - failed, failed);
+	return failed ? 1 : 0;
+}

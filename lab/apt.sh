@@ -1,0 +1,93 @@
+# shellcheck shell=bash
+# Access to Debian's archive through the mirror this machine's apt is
+# configured with. The mirror is read from the apt configuration at run time
+# and is never written into the repository.
+#
+# apt_mirror            -> the first Debian archive URI of the system sources
+# apt_codename          -> the system's Debian codename (bookworm, ...)
+# lab_apt ARGS...       -> apt-get/apt-cache with a private state directory
+#                          that knows every suite we fetch kernel trees from,
+#                          leaving the machine's apt state untouched.
+
+apt_mirror() {
+	local uri=""
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# deb822: the URIs line of a stanza whose Suites do not name -security.
+		uri=$(awk '
+			/^[[:space:]]*$/ { if (u != "" && s !~ /security/) { print u; exit } u = ""; s = "" }
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { s = $0 }
+			END { if (u != "" && s !~ /security/) print u }' "$f" | head -n 1)
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ]; then
+		uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk '$1 == "deb" && $0 !~ /security/ && $0 ~ /debian/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }')
+	fi
+	[ -n "$uri" ] || die "no Debian archive found in the apt configuration" "check /etc/apt/sources.list.d/*.sources"
+	echo "$uri"
+}
+
+apt_codename() {
+	# shellcheck disable=SC1091
+	(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+}
+
+LAB_APT_DIR=$LAB_CACHE/apt
+
+# The suites kernel trees may come from: the stable line and its backports,
+# the next stable and its backports, unstable and experimental.
+_lab_apt_suites() {
+	local c
+	c=$(apt_codename)
+	case "$c" in
+	bookworm) echo "bookworm bookworm-backports trixie trixie-backports sid experimental" ;;
+	trixie) echo "trixie trixie-backports forky forky-backports sid experimental" ;;
+	*) echo "$c $c-backports sid experimental" ;;
+	esac
+}
+
+_lab_apt_opts() {
+	echo "-o Dir::State=$LAB_APT_DIR/state -o Dir::State::status=/var/lib/dpkg/status" \
+		"-o Dir::Cache=$LAB_APT_DIR/cache -o Dir::Etc::sourcelist=/dev/null" \
+		"-o Dir::Etc::sourceparts=$LAB_APT_DIR/sources.list.d" \
+		"-o Dir::Etc::preferencesparts=$LAB_APT_DIR/preferences.d" \
+		"-o APT::Get::AllowUnauthenticated=false -o Debug::NoLocking=true"
+}
+
+# lab_apt_update: refresh the private package lists (at most once an hour).
+lab_apt_update() {
+	mkdir -p "$LAB_APT_DIR"/{state/lists/partial,cache/archives/partial,sources.list.d,preferences.d}
+	local uri stamp=$LAB_APT_DIR/state/updated
+	uri=$(apt_mirror)
+	cat >"$LAB_APT_DIR/sources.list.d/lab.sources" <<EOF
+Types: deb deb-src
+URIs: $uri
+Suites: $(_lab_apt_suites)
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	if [ -f "$stamp" ] && [ -n "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+		return 0
+	fi
+	log fetch "refreshing the private package lists from the configured Debian mirror"
+	# shellcheck disable=SC2046
+	if ! apt-get $(_lab_apt_opts) update >"$LAB_APT_DIR/update.log" 2>&1; then
+		tail_log "$LAB_APT_DIR/update.log"
+		die "the Debian archive is unreachable through the configured mirror (log: $LAB_APT_DIR/update.log)" \
+			"check the network and 'apt-get update'; nothing was changed"
+	fi
+	touch "$stamp"
+}
+
+lab_apt_get() {
+	# shellcheck disable=SC2046
+	apt-get $(_lab_apt_opts) "$@"
+}
+
+lab_apt_cache() {
+	# shellcheck disable=SC2046
+	apt-cache $(_lab_apt_opts) "$@"
+}

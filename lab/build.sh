@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# build.sh KVER VARIANT [CONFIG]
+#   KVER    7.3 | 6.12
+#   VARIANT base (the pristine tree) | patched (the tree with the series)
+#   CONFIG  lab (default) | vector (lab + config/vector.config)
+#
+# Builds out of tree into $LAB_CACHE/builds/KVER/VARIANT-CONFIG and prints
+# that directory on stdout. The build is skipped when nothing that goes into
+# it changed (tree version, source state, fragments, toolchain); otherwise
+# kbuild rebuilds incrementally. Every option the fragments ask for is
+# checked in the final .config.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KVER=${1:-}
+VARIANT=${2:-}
+CONFIG=${3:-lab}
+kver_check "$KVER"
+
+TOP=$LAB_CACHE/trees/$KVER
+case "$VARIANT" in
+base) SRC=$(kernel_repo "$KVER") ;;
+patched)
+	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
+	SRC=$TOP/patched
+	;;
+*) die "unknown VARIANT '$VARIANT'" "use base or patched" ;;
+esac
+
+case "$CONFIG" in
+lab) FRAGS=("$LAB_ROOT/config/lab.config") ;;
+vector) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/vector.config") ;;
+*) die "unknown CONFIG '$CONFIG'" "use lab or vector (see config/)" ;;
+esac
+
+OUT=$LAB_CACHE/builds/$KVER/$VARIANT-$CONFIG
+mkdir -p "$OUT"
+KMAKE=(make -C "$SRC" O="$OUT" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)")
+
+# What goes into the build.
+src_state() {
+	git -C "$SRC" rev-parse HEAD
+	git -C "$SRC" status --porcelain --untracked-files=no
+	git -C "$SRC" diff HEAD | sha256sum
+}
+key=$({
+	cat "$TOP/version"
+	src_state
+	cat "${FRAGS[@]}"
+	"${CROSS_COMPILE}gcc" --version | head -n 1
+} | sha256sum | cut -c1-16)
+
+if [ -f "$OUT/arch/riscv/boot/Image" ] && [ "$(cat "$OUT/.lab-key" 2>/dev/null)" = "$key" ]; then
+	log build "$KVER $VARIANT ($CONFIG): up to date ($OUT)"
+	echo "$OUT"
+	exit 0
+fi
+rm -f "$OUT/.lab-key"
+
+# Configuration: tiny-base in allnoconfig mode plus our fragments.
+fraghash=$(cat "${FRAGS[@]}" | sha256sum | cut -c1-16)
+if [ "$(cat "$OUT/.lab-fraghash" 2>/dev/null)" != "$fraghash" ] || [ ! -f "$OUT/.config" ]; then
+	log build "$KVER $VARIANT ($CONFIG): configuring"
+	(cd "$SRC" && ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" \
+		scripts/kconfig/merge_config.sh -n -O "$OUT" kernel/configs/tiny-base.config "${FRAGS[@]}") \
+		>"$OUT/config.log" 2>&1 || {
+		tail_log "$OUT/config.log"
+		die "configuring $KVER $VARIANT failed (log: $OUT/config.log)"
+	}
+	echo "$fraghash" >"$OUT/.lab-fraghash"
+fi
+
+# Every requested option must be in the final .config as asked (the last
+# fragment that names an option wins, as in merge_config.sh).
+"$LAB_ROOT/lab/config-verify.sh" "$OUT/.config" "${FRAGS[@]}" ||
+	die "Kconfig dropped options of config/ for $KVER $VARIANT (.config: $OUT/.config)" \
+		"a dependency is missing: look the option up in $SRC with 'make menuconfig' and add what it depends on"
+
+log build "$KVER $VARIANT ($CONFIG): compiling in $OUT"
+t=$(date +%s)
+"${KMAKE[@]}" Image >"$OUT/build.log" 2>&1 &
+pid=$!
+last=$t
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 2
+	if [ $(($(date +%s) - last)) -ge 30 ] && kill -0 "$pid" 2>/dev/null; then
+		last=$(date +%s)
+		log build "$KVER $VARIANT ($CONFIG): $(grep -c -E '^  (CC|AS)' "$OUT/build.log" || true) objects so far, $((last - t))s"
+	fi
+done
+if ! wait "$pid"; then
+	grep -E 'error|Error' "$OUT/build.log" | head -n 15 >&2 || true
+	tail_log "$OUT/build.log"
+	die "building $KVER $VARIANT ($CONFIG) failed (log: $OUT/build.log)" \
+		"fix the error in $SRC, or run make tree KVER=$KVER to work on the series"
+fi
+echo "$key" >"$OUT/.lab-key"
+log build "$KVER $VARIANT ($CONFIG): built in $(($(date +%s) - t))s"
+echo "$OUT"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# initramfs.sh OUTDIR [TESTS_LIST]
+# Build the guest programs of guest/ (static, riscv64) and pack them with the
+# test list (default guest/tests.list) into OUTDIR/initramfs.cpio. No busybox,
+# no prebuilt user space: /init is guest/init.c. The cpio is written by the
+# kernel's own usr/gen_init_cpio (built for the host from either tree), so
+# device nodes need no root.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUTDIR=${1:?usage: initramfs.sh OUTDIR [TESTS_LIST]}
+LIST=${2:-$LAB_ROOT/guest/tests.list}
+mkdir -p "$OUTDIR"
+GB=$OUTDIR/guest
+
+make -s -C "$LAB_ROOT/guest" O="$GB" CROSS_COMPILE="$CROSS_COMPILE" >"$OUTDIR/guest-build.log" 2>&1 || {
+	tail_log "$OUTDIR/guest-build.log"
+	die "building the guest programs failed (log: $OUTDIR/guest-build.log)" "make -C guest"
+}
+
+# gen_init_cpio: a small host tool from the kernel tree.
+GEN=$LAB_CACHE/bin/gen_init_cpio
+if [ ! -x "$GEN" ]; then
+	src=""
+	for k in 7.3 6.12; do
+		f=$(kernel_repo "$k")/usr/gen_init_cpio.c
+		[ -f "$f" ] && src=$f && break
+	done
+	[ -n "$src" ] || die "no kernel tree to take usr/gen_init_cpio.c from" "make tree KVER=7.3"
+	mkdir -p "$(dirname "$GEN")"
+	gcc -O2 -o "$GEN" "$src"
+fi
+
+spec=$OUTDIR/initramfs.spec
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "dir /tmp 1777 0 0"
+	echo "dir /etc 0755 0 0"
+	echo "dir /bin 0755 0 0"
+	echo "file /init $GB/init 0755 0 0"
+	for p in "$GB"/*; do
+		[ -f "$p" ] && [ -x "$p" ] || continue
+		[ "$(basename "$p")" = init ] && continue
+		echo "file /bin/$(basename "$p") $p 0755 0 0"
+	done
+	echo "file /etc/lab-tests $LIST 0644 0 0"
+} >"$spec"
+"$GEN" "$spec" >"$OUTDIR/initramfs.cpio"
+echo "$OUTDIR/initramfs.cpio"

@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Common helpers for the lab scripts. Source it; do not run it.
+#
+# Conventions:
+#   - every script runs with `set -euo pipefail`;
+#   - progress lines go to stderr as "[lab +MM:SS] step: message";
+#   - a failure says what failed, where the log is and what to try (die()).
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmfence-lab}
+LAB_OUT=${LAB_OUT:-$LAB_ROOT/out}
+LAB_T0=${LAB_T0:-$(date +%s)}
+export LAB_ROOT LAB_CACHE LAB_OUT LAB_T0
+
+CROSS_COMPILE=${CROSS_COMPILE:-riscv64-linux-gnu-}
+export CROSS_COMPILE
+
+_lab_elapsed() {
+	local s=$(($(date +%s) - LAB_T0))
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+# log STEP MESSAGE...: one progress line on stderr.
+log() {
+	local step=$1
+	shift
+	printf '[lab +%s] %s: %s\n' "$(_lab_elapsed)" "$step" "$*" >&2
+}
+
+# die MESSAGE [HINT]: print a clear error and exit 1.
+die() {
+	printf '[lab +%s] ERROR: %s\n' "$(_lab_elapsed)" "$1" >&2
+	if [ $# -gt 1 ] && [ -n "$2" ]; then
+		printf '[lab] try: %s\n' "$2" >&2
+	fi
+	exit 1
+}
+
+# tail_log FILE [N]: show the last N lines of a log, indented.
+tail_log() {
+	local f=$1 n=${2:-25}
+	[ -f "$f" ] || return 0
+	printf '[lab] last %d lines of %s:\n' "$n" "$f" >&2
+	tail -n "$n" "$f" | sed 's/^/    | /' >&2
+}
+
+# run_logged STEP LOGFILE CMD...: run CMD with output to LOGFILE; on failure
+# show the log tail and die. Prints elapsed time for the step.
+run_logged() {
+	local step=$1 logf=$2
+	shift 2
+	local t=$(date +%s)
+	mkdir -p "$(dirname "$logf")"
+	if ! "$@" >"$logf" 2>&1; then
+		tail_log "$logf" 30
+		die "$step failed (log: $logf)" "read the log; rerun the same make target after fixing"
+	fi
+	log "$step" "done in $(($(date +%s) - t))s (log: $logf)"
+}
+
+# kver_check KVER: only the two bases are known.
+kver_check() {
+	case "${1:-}" in
+	7.3 | 6.12) ;;
+	*) die "unknown KVER '${1:-}'" "use KVER=7.3 (mainline) or KVER=6.12 (Debian linux-source-6.12)" ;;
+	esac
+}
+
+# series_dir KVER: the patch series folder for a tree.
+# (LAB_SERIES overrides the series root; the lab's own tests use it.)
+series_dir() {
+	case "$1" in
+	7.3) echo "${LAB_SERIES:-$LAB_ROOT/series}/mainline" ;;
+	6.12) echo "${LAB_SERIES:-$LAB_ROOT/series}/6.12" ;;
+	esac
+}
+
+# series_patches KVER: the patch files listed in the series file, in order
+# (comments and blank lines ignored), as absolute paths.
+series_patches() {
+	local d
+	d=$(series_dir "$1")
+	[ -f "$d/series" ] || return 0
+	local p
+	while IFS= read -r p; do
+		p=${p%%#*}
+		p=$(echo "$p" | tr -d '[:space:]')
+		[ -n "$p" ] || continue
+		[ -f "$d/$p" ] || die "series file $d/series lists '$p', which does not exist" "fix the series file or run make export KVER=$1"
+		echo "$d/$p"
+	done <"$d/series"
+}
+
+# series_hash KVER: a hash of the series content (order and bytes).
+series_hash() {
+	local p
+	{
+		for p in $(series_patches "$1"); do
+			basename "$p"
+			cat "$p"
+		done
+	} | sha256sum | cut -c1-16
+}
+
+# kernel_repo KVER: the git repository holding the pristine tree.
+kernel_repo() { echo "$LAB_CACHE/trees/$1/repo"; }
+
+# tree_version KVER: the exact Debian version the repo was made from.
+tree_version() {
+	local f
+	f="$LAB_CACHE/trees/$1/version"
+	[ -f "$f" ] && cat "$f" || echo unknown
+}

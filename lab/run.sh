@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# run.sh [KVER] [VARIANT] [CONFIG]: the lab's main job.
+#   setup -> fetch the tree -> apply the series -> build -> initramfs -> boot
+#   -> summary. Defaults: 7.3 patched lab.
+# Environment: SMP, MEM, QEMU_CPU, BOOT_TIMEOUT, TESTS (comma-separated guest
+# test names; default all of guest/tests.list).
+# Results go to out/KVER-VARIANT-CONFIG/: console.log, summary.txt.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KVER=${1:-7.3}
+VARIANT=${2:-patched}
+CONFIG=${3:-lab}
+kver_check "$KVER"
+NAME=$KVER-$VARIANT-$CONFIG
+RES=$LAB_OUT/$NAME
+mkdir -p "$RES"
+rm -f "$RES/summary.txt"
+declare -a times=()
+
+step() {
+	local name=$1 t
+	shift
+	t=$(date +%s)
+	log "$NAME" "step $name"
+	"$@"
+	times+=("$name $(($(date +%s) - t))s")
+}
+
+step setup "$LAB_ROOT/lab/setup.sh"
+step fetch "$LAB_ROOT/lab/fetch.sh" "$KVER"
+if [ "$VARIANT" = patched ]; then
+	step series "$LAB_ROOT/lab/tree.sh" "$KVER" --auto
+fi
+t=$(date +%s)
+BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
+times+=("build $(($(date +%s) - t))s")
+step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" >/dev/null
+
+if [ "$CONFIG" = vector ] && [ -z "${QEMU_CPU:-}" ]; then
+	export QEMU_CPU=rv64,v=true
+fi
+APPEND="${APPEND:-}${TESTS:+ lab.only=$TESTS}"
+export APPEND
+rc=0
+step boot "$LAB_ROOT/lab/boot.sh" "$BUILD/arch/riscv/boot/Image" "$RES/initramfs.cpio" "$RES/console.log" || rc=$?
+
+# Summary.
+if [ "$VARIANT" = patched ]; then
+	WT=$LAB_CACHE/trees/$KVER/patched
+	patches=$(git -C "$WT" log --reverse --format='  %h %s' lab-base..HEAD)
+	[ -n "$patches" ] || patches="  (none: the series is empty)"
+	[ -z "$(git -C "$WT" status --porcelain --untracked-files=no)" ] || patches="$patches
+  (plus uncommitted edits in $WT)"
+else
+	patches="  (none: base variant)"
+fi
+{
+	echo "kernel:   $KVER $VARIANT ($CONFIG config)"
+	echo "tree:     $(tree_version "$KVER")"
+	echo "patches:"
+	echo "$patches"
+	echo "qemu:     $(qemu-system-riscv64 --version | head -n 1), -smp ${SMP:-4}, -cpu ${QEMU_CPU:-rv64}"
+	echo "opensbi:  $(dpkg-query -W -f='${Version}' opensbi 2>/dev/null)"
+	echo "tests:"
+	grep -E '^(not )?ok [0-9]+ ' "$RES/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  /' || echo "  (no results)"
+	echo "verdict:  $(tail -n 1 "$RES/console.log.verdict" 2>/dev/null | sed 's/^verdict: //')"
+	echo "times:    ${times[*]}"
+	echo "console:  $RES/console.log"
+} >"$RES/summary.txt"
+echo "---- $NAME ----"
+cat "$RES/summary.txt"
+exit $rc

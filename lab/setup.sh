@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Install, from Debian packages, everything the lab needs. Idempotent: when
+# every package is present it returns in well under a second.
+#
+# QEMU and OpenSBI come from <codename>-backports when the system's own ones
+# are too old (bookworm's QEMU 7.2 only emits the deprecated riscv,isa string,
+# which 7.x kernels reject without CONFIG_RISCV_ISA_FALLBACK).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$LAB_ROOT/lab/apt.sh"
+
+# Packages from the system's own suites.
+BASE_PKGS=(
+	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
+	gdb-multiarch
+	make gcc flex bison bc libssl-dev libelf-dev cpio rsync kmod xz-utils
+	git python3 perl
+)
+# Packages preferred from backports (with the minimum version we accept).
+BPO_PKGS=(qemu-system-riscv opensbi)
+QEMU_MIN=10
+OPENSBI_MIN=1.5
+
+have_pkg() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+pkg_version() {
+	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true
+}
+
+qemu_ok() {
+	command -v qemu-system-riscv64 >/dev/null || return 1
+	local v
+	v=$(qemu-system-riscv64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+	[ "${v:-0}" -ge "$QEMU_MIN" ]
+}
+
+opensbi_ok() {
+	[ -f /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin ] || return 1
+	local v
+	v=$(pkg_version opensbi)
+	dpkg --compare-versions "${v:-0}" ge "$OPENSBI_MIN"
+}
+
+missing=()
+for p in "${BASE_PKGS[@]}"; do
+	have_pkg "$p" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ] && qemu_ok && opensbi_ok; then
+	exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+SETUP_LOG=$LAB_CACHE/logs/setup.log
+mkdir -p "$(dirname "$SETUP_LOG")"
+: >"$SETUP_LOG"
+
+if [ ${#missing[@]} -gt 0 ]; then
+	log setup "installing ${missing[*]}"
+	apt-get update >>"$SETUP_LOG" 2>&1 || {
+		tail_log "$SETUP_LOG"
+		die "apt-get update failed (log: $SETUP_LOG)" "check the network and the apt configuration"
+	}
+	if ! apt-get install -y --no-install-recommends "${missing[@]}" >>"$SETUP_LOG" 2>&1; then
+		tail_log "$SETUP_LOG"
+		die "could not install: ${missing[*]} (log: $SETUP_LOG)" "apt-get install ${missing[*]} by hand to see why"
+	fi
+fi
+
+if ! qemu_ok || ! opensbi_ok; then
+	bpo=$(apt_codename)-backports
+	log setup "installing ${BPO_PKGS[*]} from $bpo"
+	# A one-suite source list beside the system's, used only for this install.
+	mkdir -p "$LAB_CACHE/apt"
+	echo "deb $(apt_mirror) $bpo main" >"$LAB_CACHE/apt/backports.list"
+	bopt=(-o "Dir::Etc::sourcelist=$LAB_CACHE/apt/backports.list")
+	apt-get "${bopt[@]}" update >>"$SETUP_LOG" 2>&1 || {
+		tail_log "$SETUP_LOG"
+		die "apt-get update with $bpo failed (log: $SETUP_LOG)" "check that the mirror carries $bpo"
+	}
+	if ! apt-get "${bopt[@]}" install -y --no-install-recommends -t "$bpo" "${BPO_PKGS[@]}" >>"$SETUP_LOG" 2>&1; then
+		log setup "$bpo install failed; trying the system's own ${BPO_PKGS[*]}"
+		apt-get install -y --no-install-recommends qemu-system-misc opensbi >>"$SETUP_LOG" 2>&1 || {
+			tail_log "$SETUP_LOG"
+			die "could not install QEMU/OpenSBI (log: $SETUP_LOG)" "apt-get install qemu-system-misc opensbi"
+		}
+	fi
+fi
+
+qemu_ok || log setup "WARNING: QEMU older than $QEMU_MIN; kernels then need CONFIG_RISCV_ISA_FALLBACK=y"
+log setup "ready: $(qemu-system-riscv64 --version | head -n 1), opensbi $(pkg_version opensbi), $(${CROSS_COMPILE}gcc --version | head -n 1), gdb-multiarch $(pkg_version gdb-multiarch)"

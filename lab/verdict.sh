@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# verdict.sh CONSOLE_LOG [QEMU_EXIT]
+# Judge one boot from its console log. Pass means: the kernel reached /init,
+# init finished ("lab-init: done"), the machine powered off cleanly, the
+# top-level KTAP plan was met with every test ok, and the console shows no
+# Oops, panic, BUG, WARNING, stall or lockup. QEMU_EXIT 124 means timeout.
+#
+# Prints one line per finding and a last line "verdict: PASS|FAIL ...";
+# exits 0 on pass, 1 on fail.
+set -euo pipefail
+
+log=${1:?usage: verdict.sh CONSOLE_LOG [QEMU_EXIT]}
+qexit=${2:-0}
+fail=0
+say() { echo "verdict: $*"; }
+
+[ -f "$log" ] || {
+	say "FAIL no console log at $log"
+	exit 1
+}
+# Console logs carry CRs from the serial line.
+clean=$(tr -d '\r' <"$log")
+
+if [ "$qexit" = 124 ]; then
+	say "timeout: the guest did not power off in time"
+	fail=1
+elif [ "$qexit" != 0 ]; then
+	say "qemu exited with status $qexit"
+	fail=1
+fi
+
+bad_re='Oops|Kernel panic|BUG:|Unable to handle kernel|WARNING: CPU:|self-detected stall|rcu: INFO|soft lockup|hard LOCKUP|blocked for more than|Kernel BUG|general protection'
+if hits=$(grep -E -n "$bad_re" <<<"$clean" | head -n 5) && [ -n "$hits" ]; then
+	say "kernel trouble on the console:"
+	sed 's/^/    /' <<<"$hits"
+	fail=1
+fi
+
+grep -q 'Run /init as init process' <<<"$clean" || {
+	say "the kernel never started /init"
+	fail=1
+}
+grep -q '^lab-init: done' <<<"$clean" || {
+	say "init did not finish its tests"
+	fail=1
+}
+grep -q 'reboot: Power down' <<<"$clean" || {
+	say "no clean power-off"
+	fail=1
+}
+
+# Top-level KTAP (unindented lines): the plan and the results.
+plan=$(grep -E '^1\.\.[0-9]+$' <<<"$clean" | tail -n 1 | cut -d. -f3)
+oks=$(grep -c -E '^ok [0-9]+ ' <<<"$clean" || true)
+notoks=$(grep -E '^not ok [0-9]+ ' <<<"$clean" || true)
+if [ -z "$plan" ]; then
+	say "no KTAP plan from init"
+	fail=1
+elif [ "$plan" -eq 0 ]; then
+	say "the KTAP plan is empty: no test ran"
+	fail=1
+elif [ "$oks" -ne "$plan" ]; then
+	say "KTAP: $oks of $plan tests ok"
+	fail=1
+fi
+if [ -n "$notoks" ]; then
+	say "failed tests:"
+	sed 's/^/    /' <<<"$notoks"
+	fail=1
+fi
+
+init_t=$(grep -m1 'Run /init as init process' <<<"$clean" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+if [ "$fail" = 0 ]; then
+	say "PASS ${oks}/${plan} tests ok, boot-to-init ${init_t:-?} s"
+	exit 0
+fi
+say "FAIL ${oks}/${plan:-0} tests ok"
+exit 1
