@@ -1,0 +1,730 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Deterministic stale-translation fault injection through QEMU's gdbstub.
+
+Run by lab/repro.sh as
+    gdb-multiarch -batch -nx -ex 'file VMLINUX' -x lab/repro/inject.py
+with the environment:
+    REPRO_OUT       directory for results (points.tsv, results.tsv, ktap.txt,
+                    consoles)
+    REPRO_QEMU      the QEMU command line (a bash string) without gdb options
+    REPRO_ONLY      optional: comma-separated point ids or windows to run
+    REPRO_LIST      optional: "1" to list the points and exit
+
+QEMU's TLB never caches an invalid PTE, so the fault the report describes
+cannot happen by itself under QEMU. We make it happen: at an instruction I
+that accesses the kernel stack, with the hart in S-mode, we
+  1. set this CPU's bit in the kernel's new-mapping bitmap, as a fresh
+     vmalloc mapping would;
+  2. raise the trap a stale translation raises at I: sepc = I, scause = 13
+     (load) or 15 (store/AMO/SC), stval = the effective address, sstatus
+     SPP=1, SPIE=SIE, SIE=0; pc = stvec.
+Then we single-step that hart (the others stay stopped) and judge whether
+the kernel recovered: the bit was cleared and an sfence.vma executed, the
+interrupted instruction ran again, and the interrupted context came out
+exactly as it was (the outer trap's CSRs in pt_regs for entry points; the
+privilege, pc, tp, sp and sscratch after the final sret for exit points).
+The victim (guest/trapcheck) keeps checking every register after every trap;
+anything it or the kernel prints after the injection is part of the verdict.
+
+Windows (../shared/DESIGN.md):
+  W1   exit to U-mode, after `csrw sscratch, tp`, before `csrw sepc`
+  W2   exit to U-mode, after `csrw sepc`, up to `sret`
+  W2k  exit to S-mode, after `csrw sepc`, up to `sret` (sscratch is 0, but
+       a plain retry loses sepc: the kernel would sret to the faulting load
+       forever)
+  W3   entry from U-mode, stack stores while sscratch holds the user's tp
+  W4   entry from S-mode, stack stores while sscratch holds current
+  K    the ordinary kernel path: sscratch is 0 and nothing live is lost
+Controls:
+  CTRL-stale    a stack store of kernel C code (sscratch 0): must recover
+  CTRL-genuine  the same with this CPU's bit clear: a genuine fault, must Oops
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import gdb
+
+OUT = os.environ["REPRO_OUT"]
+QEMU = os.environ.get("REPRO_QEMU", "")
+ONLY = [s for s in os.environ.get("REPRO_ONLY", "").split(",") if s]
+LIST_ONLY = os.environ.get("REPRO_LIST", "") == "1"
+TRACE = os.environ.get("REPRO_TRACE", "") == "1"
+
+SR_SIE = 1 << 1
+SR_SPIE = 1 << 5
+SR_SPP = 1 << 8
+EXC_LOAD_PAGE_FAULT = 13
+EXC_STORE_PAGE_FAULT = 15
+
+GATE_TIMEOUT = 40      # seconds to reach a point's gate
+STEP_LIMIT = 600       # instructions stepped after an injection
+SETTLE = 0.7           # seconds the guest runs on after a recovery
+OOPS_TIMEOUT = 15      # seconds to wait for a non-recovered point's outcome
+
+BAD_CONSOLE = re.compile(
+    r"Oops|Kernel panic|BUG:|Unable to handle kernel|WARNING: CPU:|"
+    r"self-detected stall|soft lockup|killed by signal|expected 0x|"
+    r"not ok \d+|sp changed|exited with")
+
+
+def log(msg):
+    print("[repro] " + msg, flush=True)
+
+
+def ev(expr):
+    return gdb.parse_and_eval(expr)
+
+
+def u64(v):
+    return int(v) & 0xFFFFFFFFFFFFFFFF
+
+
+def sym_addr(name):
+    try:
+        return u64(ev("(unsigned long)&%s" % name))
+    except gdb.error:
+        return None
+
+
+def reg(name):
+    return u64(gdb.selected_frame().read_register(name))
+
+
+def setreg(name, val):
+    gdb.execute("set $%s = %d" % (name, val), to_string=True)
+
+
+def read64(addr):
+    mem = gdb.selected_inferior().read_memory(addr, 8)
+    return int.from_bytes(bytes(mem), "little")
+
+
+def write64(addr, val):
+    gdb.selected_inferior().write_memory(addr, val.to_bytes(8, "little"))
+
+
+def offset(expr):
+    return int(ev("(unsigned long)&(%s)" % expr))
+
+
+# --------------------------------------------------------------------------
+# Static facts about this vmlinux.
+
+ARCH = gdb.selected_inferior().architecture()
+HE = sym_addr("handle_exception")
+RFE = sym_addr("ret_from_exception")
+RFE_END = sym_addr("ret_from_exception_end")
+BITMAP_SYM = "new_valid_map_cpus" if sym_addr("new_valid_map_cpus") else "new_vmalloc"
+BITMAP = sym_addr(BITMAP_SYM)
+OFF_COMM = offset("((struct task_struct *)0)->comm")
+OFF_CPU = offset("((struct task_struct *)0)->thread_info.cpu")
+PT = {f: offset("((struct pt_regs *)0)->" + f)
+      for f in ("epc", "sp", "tp", "status", "badaddr", "cause")}
+FAULT_SYMS = {}
+for s in ("handle_page_fault", "do_page_fault", "die", "panic", "make_task_dead"):
+    a = sym_addr(s)
+    if a:
+        FAULT_SYMS[a] = s
+WATCH = [s for s in ("die", "panic", "make_task_dead") if sym_addr(s)]
+NESTING_END = sym_addr("riscv_v_context_nesting_end")
+ECALL_U = sym_addr("do_trap_ecall_u")
+# Only the victim's children call sched_setaffinity: once it runs, the
+# victim is up and user-context gates stop mostly on the victim.
+VICTIM_UP = sym_addr("__riscv_sys_sched_setaffinity") or sym_addr("sched_setaffinity")
+
+
+def disasm(start, end):
+    return [(u64(i["addr"]), i["asm"].split("#")[0].strip().replace("\t", " "), i["length"])
+            for i in ARCH.disassemble(start, end - 1)
+            if u64(i["addr"]) < end]
+
+
+def func_range(addr):
+    """The [start, end) of the function holding addr, from its symbol."""
+    blk = gdb.block_for_pc(addr)
+    while blk is not None and blk.function is None:
+        blk = blk.superblock
+    if blk is not None:
+        return u64(blk.start), u64(blk.end)
+    return None
+
+
+def sp_access(asm):
+    """(kind, offset) if asm accesses memory through sp, else None."""
+    m = re.match(r"^(\S+)\s+(.*)$", asm)
+    if not m:
+        return None
+    mn, ops = m.group(1), m.group(2)
+    a = re.search(r"(-?\d+)?\(sp\)", ops)
+    if not a:
+        return None
+    off = int(a.group(1) or 0)
+    if mn.startswith(("sc.", "amo")) or re.match(r"^c?\.?f?s[bhwdq]$", mn):
+        return ("store", off)
+    if mn.startswith("lr.") or re.match(r"^c?\.?f?l[bhwdq]u?$", mn):
+        return ("load", off)
+    return None
+
+
+ENTRY = disasm(HE, RFE)
+EXIT = disasm(RFE, RFE_END + 2)
+
+
+def last_addr(insns, pred):
+    found = None
+    for a, asm, _ in insns:
+        if pred(asm):
+            found = a
+    return found
+
+
+def first_addr(insns, pred):
+    for a, asm, _ in insns:
+        if pred(asm):
+            return a
+    return None
+
+
+def is_csrw(asm, csr, src):
+    return re.match(r"^csrw\s+%s,\s*%s$" % (csr, src), asm) is not None
+
+
+# Entry: the outer trap's state is live until sscratch is zeroed for good.
+ENTRY_SAVED = last_addr(ENTRY, lambda s: is_csrw(s, "sscratch", "zero"))
+# Exit: sscratch = tp for U returns; then sepc is written; then sret.
+EXIT_SCRATCH = first_addr(EXIT, lambda s: is_csrw(s, "sscratch", "tp"))
+EXIT_SEPC = first_addr(EXIT, lambda s: re.match(r"^csrw\s+sepc,", s) is not None)
+EXIT_SRET = last_addr(EXIT, lambda s: s == "sret")
+
+
+def symoff(a):
+    try:
+        s = gdb.execute("info symbol 0x%x" % a, to_string=True).split()
+        if len(s) >= 3 and s[1] == "+":
+            return "%s+%s" % (s[0], s[2])
+        return s[0]
+    except gdb.error:
+        return "0x%x" % a
+
+
+class Point:
+    def __init__(self, pid, addr, asm, kind, off, ctx, window, gate, genuine=False):
+        self.id = pid
+        self.addr = addr
+        self.asm = asm
+        self.kind = kind
+        self.off = off
+        self.ctx = ctx          # "U" or "S": where the outer trap came from / returns to
+        self.window = window
+        self.gate = gate        # "entry", "exit", "ccode"
+        self.genuine = genuine
+        self.where = symoff(addr)
+
+
+def enumerate_points():
+    pts = []
+    n = 0
+
+    def add(*a, **k):
+        nonlocal n
+        n += 1
+        pts.append(Point("P%03d" % n, *a, **k))
+
+    for a, asm, _ in ENTRY:
+        acc = sp_access(asm)
+        if not acc:
+            continue
+        if ENTRY_SAVED is not None and a < ENTRY_SAVED:
+            add(a, asm, acc[0], acc[1], "U", "W3", "entry")
+            add(a, asm, acc[0], acc[1], "S", "W4", "entry")
+        else:
+            add(a, asm, acc[0], acc[1], "U", "K", "entry")
+    for a, asm, _ in EXIT:
+        acc = sp_access(asm)
+        if not acc:
+            continue
+        if EXIT_SCRATCH is None or a < EXIT_SCRATCH:
+            add(a, asm, acc[0], acc[1], "U", "K", "exit")
+            add(a, asm, acc[0], acc[1], "S", "K", "exit")
+        elif EXIT_SEPC is not None and a > EXIT_SEPC:
+            add(a, asm, acc[0], acc[1], "U", "W2", "exit")
+            add(a, asm, acc[0], acc[1], "S", "W2k", "exit")
+        else:
+            add(a, asm, acc[0], acc[1], "U", "W1", "exit")
+            add(a, asm, acc[0], acc[1], "S", "K", "exit")
+    # C code inside the U-return window (CONFIG_RISCV_ISA_V_PREEMPTIVE).
+    if NESTING_END is not None and EXIT_SCRATCH is not None:
+        called = any(re.search(r"<riscv_v_context_nesting_end>", asm) or
+                     ("0x%x" % NESTING_END) in asm for _, asm, _ in EXIT)
+        if called:
+            rng = func_range(NESTING_END)
+            if rng:
+                for a, asm, _ in disasm(*rng):
+                    acc = sp_access(asm)
+                    if acc:
+                        add(a, asm, acc[0], acc[1], "U", "W1", "exit")
+    # Controls: the first stack store of a C syscall handler.
+    if ECALL_U:
+        rng = func_range(ECALL_U)
+        for a, asm, _ in disasm(*rng) if rng else []:
+            acc = sp_access(asm)
+            if acc and acc[0] == "store":
+                add(a, asm, acc[0], acc[1], "U", "CTRL-stale", "ccode")
+                add(a, asm, acc[0], acc[1], "U", "CTRL-genuine", "ccode", genuine=True)
+                break
+    return pts
+
+
+# --------------------------------------------------------------------------
+# One QEMU instance under gdb.
+
+class Guest:
+    def __init__(self, idx):
+        self.idx = idx
+        self.console = os.path.join(OUT, "console-%03d.log" % idx)
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.mon = os.path.join(OUT, "monitor.sock")
+        if os.path.exists(self.mon):
+            os.unlink(self.mon)
+        self.fh = open(self.console, "wb")
+        self.proc = subprocess.Popen(
+            ["bash", "-c", "exec %s -S -gdb tcp:127.0.0.1:%d -monitor unix:%s,server=on,wait=off"
+             % (QEMU, self.port, self.mon)],
+            stdin=subprocess.DEVNULL, stdout=self.fh, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.timer = None
+        self.timed_out = False
+        self.victim_up = False
+        for _ in range(100):
+            try:
+                gdb.execute("target remote 127.0.0.1:%d" % self.port, to_string=True)
+                break
+            except gdb.error:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("cannot connect to QEMU's gdbstub")
+        gdb.execute("set scheduler-locking off", to_string=True)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def cont(self, timeout):
+        """Continue all harts until a stop; False on timeout or exit."""
+        self.timed_out = False
+
+        def fire():
+            # Pause the VM through the monitor: the gdbstub reports a stop.
+            self.timed_out = True
+            try:
+                c = socket.socket(socket.AF_UNIX)
+                c.connect(self.mon)
+                c.sendall(b"stop\n")
+                time.sleep(0.2)
+                c.close()
+            except OSError:
+                pass
+        self.timer = threading.Timer(timeout, fire)
+        self.timer.start()
+        try:
+            gdb.execute("continue", to_string=True)
+        except gdb.error:
+            pass
+        finally:
+            self.timer.cancel()
+        return not self.timed_out and self.alive()
+
+    def console_text(self, start=0):
+        self.fh.flush()
+        with open(self.console, "rb") as f:
+            f.seek(start)
+            return f.read().decode("utf-8", "replace").replace("\r", "")
+
+    def console_size(self):
+        self.fh.flush()
+        return os.path.getsize(self.console)
+
+    def close(self):
+        try:
+            gdb.execute("kill", to_string=True)
+        except gdb.error:
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+        self.fh.close()
+
+
+def current_task():
+    """current, whatever tp holds: sscratch has it where tp does not."""
+    tp = reg("tp")
+    if tp >> 63:
+        return tp
+    return reg("sscratch")
+
+
+def comm(task):
+    try:
+        b = bytes(gdb.selected_inferior().read_memory(task + OFF_COMM, 16))
+        return b.split(b"\0")[0].decode("ascii", "replace")
+    except gdb.MemoryError:
+        return "?"
+
+
+def is_victim():
+    return comm(current_task()) == "trapcheck"
+
+
+def stop_pc():
+    return reg("pc")
+
+
+def delete_breakpoints():
+    gdb.execute("delete", to_string=True)
+
+
+def hbreak(addr):
+    gdb.execute("hbreak *0x%x" % addr, to_string=True)
+
+
+def wait_victim(guest, deadline):
+    """Run until the victim is up (its children pin themselves to CPUs)."""
+    # The victim prints its plan before it forks: once that line is on the
+    # console its children have been or are being forked.
+    if guest.victim_up or "processes on" in guest.console_text():
+        guest.victim_up = True
+        return True
+    hbreak(VICTIM_UP)
+    while time.time() < deadline:
+        if not guest.cont(deadline - time.time()):
+            return False
+        if stop_pc() == VICTIM_UP and is_victim():
+            guest.victim_up = True
+            delete_breakpoints()
+            return True
+    return False
+
+
+def gate(guest, addr, want, deadline):
+    """Continue until some hart stops at addr and want() holds there."""
+    if TRACE:
+        log("  gate %s" % symoff(addr))
+    hbreak(addr)
+    while time.time() < deadline:
+        if not guest.cont(deadline - time.time()):
+            return False
+        if stop_pc() == addr and want():
+            delete_breakpoints()
+            return True
+    return False
+
+
+class StepError(Exception):
+    pass
+
+
+GUEST = None
+
+
+def step1():
+    """Execute one instruction of the selected hart, the others stopped.
+    QEMU's gdbstub does not stop after single-stepping an sret: there, run
+    this hart alone to a temporary breakpoint on the return address."""
+    try:
+        asm = ARCH.disassemble(stop_pc())[0]["asm"]
+    except gdb.MemoryError:
+        asm = ""
+    if asm.strip() != "sret":
+        gdb.execute("stepi", to_string=True)
+        return
+    # With sie masked no interrupt can slip in (and schedule another task at
+    # the same user pc) before the hart reaches the return address.
+    target = reg("sepc")
+    sie = reg("sie")
+    setreg("sie", 0)
+    gdb.execute("set scheduler-locking on", to_string=True)
+    bp = gdb.Breakpoint("*0x%x" % target, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True, temporary=True)
+    try:
+        if not GUEST.cont(10):
+            raise StepError("the hart did not come back from sret to %#x" % target)
+    finally:
+        if bp.is_valid():
+            bp.delete()
+        setreg("sie", sie)
+        gdb.execute("set scheduler-locking step", to_string=True)
+
+
+def step_to(addr, limit=4000):
+    """Single-step the stopped hart alone until it is about to run addr."""
+    gdb.execute("set scheduler-locking step", to_string=True)
+    try:
+        for _ in range(limit):
+            if stop_pc() == addr:
+                return True
+            step1()
+        return False
+    finally:
+        gdb.execute("set scheduler-locking off", to_string=True)
+
+
+def from_user():
+    return not (reg("sstatus") & SR_SPP)
+
+
+def returning_to_user():
+    return not (read64(reg("sp") + PT["status"]) & SR_SPP)
+
+
+def reach(guest, point):
+    """Stop the hart that is about to execute point.addr in point's context."""
+    delete_breakpoints()
+    deadline = time.time() + GATE_TIMEOUT
+    if point.ctx == "U" and not wait_victim(guest, deadline):
+        return False
+    if point.gate == "ccode":
+        return gate(guest, point.addr, is_victim, deadline)
+    if point.gate == "entry":
+        if point.ctx == "U":
+            return gate(guest, point.addr, lambda: from_user() and is_victim(), deadline)
+        return gate(guest, point.addr, lambda: not from_user(), deadline)
+    # Exit points: stop at the start of the exit path in the right context,
+    # then step that hart alone to the point.
+    if point.ctx == "U" and EXIT_SCRATCH is not None and point.addr > EXIT_SCRATCH:
+        ok = gate(guest, EXIT_SCRATCH, is_victim, deadline)
+    elif point.ctx == "U":
+        ok = gate(guest, RFE, lambda: returning_to_user() and is_victim(), deadline)
+    else:
+        ok = gate(guest, RFE, lambda: not returning_to_user(), deadline)
+    return ok and step_to(point.addr)
+
+
+def cpu_bit():
+    cpu = int.from_bytes(bytes(gdb.selected_inferior().read_memory(
+        current_task() + OFF_CPU, 4)), "little")
+    return cpu, BITMAP + (cpu // 64) * 8, 1 << (cpu % 64)
+
+
+def inject(point):
+    """Raise the trap a stale translation would raise at point.addr."""
+    st = {}
+    st["cpu"], st["word"], st["mask"] = cpu_bit()
+    w = read64(st["word"])
+    write64(st["word"], (w & ~st["mask"]) if point.genuine else (w | st["mask"]))
+    for r in ("sepc", "scause", "stval", "sstatus", "sscratch", "tp", "sp"):
+        st[r] = reg(r)
+    sp = st["sp"]
+    if point.gate == "exit":
+        st["pt_epc"] = read64(sp + PT["epc"])
+        st["pt_sp"] = read64(sp + PT["sp"])
+        st["pt_tp"] = read64(sp + PT["tp"])
+        st["pt_status"] = read64(sp + PT["status"])
+    status = st["sstatus"]
+    new = (status | SR_SPP) & ~(SR_SPIE | SR_SIE)
+    if status & SR_SIE:
+        new |= SR_SPIE
+    setreg("sepc", point.addr)
+    setreg("scause", EXC_LOAD_PAGE_FAULT if point.kind == "load" else EXC_STORE_PAGE_FAULT)
+    setreg("stval", (sp + point.off) & 0xFFFFFFFFFFFFFFFF)
+    setreg("sstatus", new)
+    setreg("pc", reg("stvec") & ~3)
+    return st
+
+
+def judge(guest, point, st):
+    """Step the hart after the injection; return (recovered, detail)."""
+    saw_fence = False
+    rerun = False
+    bit = None
+    gdb.execute("set scheduler-locking step", to_string=True)
+    try:
+        prev = None
+        for _ in range(STEP_LIMIT):
+            pc = stop_pc()
+            if pc in FAULT_SYMS:
+                return False, "went to %s" % FAULT_SYMS[pc]
+            if pc == point.addr and saw_fence:
+                rerun = True
+            if point.gate == "entry" and rerun and pc == ENTRY_SAVED:
+                got = {f: read64(reg("sp") + PT[f]) for f in ("epc", "cause", "badaddr", "status", "tp")}
+                bad = []
+                if got["epc"] != st["sepc"]:
+                    bad.append("epc %#x != %#x" % (got["epc"], st["sepc"]))
+                if got["cause"] != st["scause"]:
+                    bad.append("cause %#x != %#x" % (got["cause"], st["scause"]))
+                if got["badaddr"] != st["stval"]:
+                    bad.append("badaddr %#x != %#x" % (got["badaddr"], st["stval"]))
+                if (got["status"] ^ st["sstatus"]) & (SR_SPP | SR_SPIE):
+                    bad.append("status %#x vs %#x" % (got["status"], st["sstatus"]))
+                if got["tp"] != st["sscratch"]:
+                    bad.append("tp %#x != %#x" % (got["tp"], st["sscratch"]))
+                if bad:
+                    return False, "outer trap lost: " + ", ".join(bad)
+                break
+            if point.gate == "exit" and prev == EXIT_SRET:
+                priv = reg("priv")
+                want_priv = 0 if point.ctx == "U" else 1
+                bad = []
+                if priv != want_priv:
+                    bad.append("priv %d != %d" % (priv, want_priv))
+                if pc != st["pt_epc"]:
+                    bad.append("pc %#x != %#x" % (pc, st["pt_epc"]))
+                if reg("sp") != st["pt_sp"]:
+                    bad.append("sp %#x != %#x" % (reg("sp"), st["pt_sp"]))
+                if point.ctx == "U":
+                    if reg("tp") != st["pt_tp"]:
+                        bad.append("tp %#x != %#x" % (reg("tp"), st["pt_tp"]))
+                    if reg("sscratch") != current_from(st):
+                        bad.append("sscratch %#x != %#x" % (reg("sscratch"), current_from(st)))
+                if bad:
+                    return False, "returned wrong: " + ", ".join(bad)
+                if not rerun:
+                    return False, "returned without re-executing the access"
+                break
+            if point.gate == "ccode" and rerun:
+                break
+            try:
+                asm = ARCH.disassemble(pc)[0]["asm"]
+            except gdb.MemoryError:
+                asm = ""
+            if asm.startswith("sfence.vma"):
+                saw_fence = True
+            if asm.strip() == "sret":
+                # The last look at the bitmap while still in S-mode.
+                bit = read64(st["word"]) & st["mask"]
+            prev = pc
+            if TRACE:
+                log("  step %s %s" % (symoff(pc), asm))
+            step1()
+        else:
+            return False, "no recovery within %d instructions (pc %s)" % (STEP_LIMIT, symoff(stop_pc()))
+    finally:
+        gdb.execute("set scheduler-locking off", to_string=True)
+    if point.gate != "exit":
+        bit = read64(st["word"]) & st["mask"]
+    if bit:
+        return False, "this CPU's bit was not cleared"
+    if not saw_fence:
+        return False, "no sfence.vma"
+    return True, "bit cleared, sfence.vma, access re-executed, context intact"
+
+
+def current_from(st):
+    return st["tp"] if st["tp"] >> 63 else st["sscratch"]
+
+
+def outcome_after_failure(guest, start):
+    """Let the guest run on; report what it did."""
+    delete_breakpoints()
+    for s in WATCH:
+        gdb.execute("hbreak %s" % s, to_string=True)
+    ok = guest.cont(OOPS_TIMEOUT)
+    pc = stop_pc() if ok else None
+    text = guest.console_text(start)
+    if pc is not None and pc in FAULT_SYMS:
+        # Let die() print the Oops for the record.
+        delete_breakpoints()
+        guest.cont(2)
+        text = guest.console_text(start)
+        m = re.search(r"(Unable to handle kernel[^\n]*|Oops[^\n]*)", text)
+        return "oops", (m.group(1) if m else "stopped in %s" % FAULT_SYMS[pc])
+    m = BAD_CONSOLE.search(text)
+    if m:
+        line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.start())]
+        return "corrupt", line.strip()
+    return "hang", "no progress and no message within %d s" % OOPS_TIMEOUT
+
+
+# --------------------------------------------------------------------------
+
+def main():
+    pts = enumerate_points()
+    with open(os.path.join(OUT, "points.tsv"), "w") as f:
+        f.write("id\twindow\tctx\twhere\tinsn\n")
+        for p in pts:
+            f.write("%s\t%s\t%s\t%s\t%s\n" % (p.id, p.window, p.ctx, p.where, p.asm))
+    log("%d points in %s (bitmap %s): %s" % (
+        len(pts), gdb.current_progspace().filename, BITMAP_SYM,
+        ", ".join("%s=%d" % (w, sum(1 for p in pts if p.window == w))
+                  for w in sorted({p.window for p in pts}))))
+    if LIST_ONLY:
+        return
+    if ONLY:
+        pts = [p for p in pts if p.id in ONLY or p.window in ONLY]
+    # S-context points first: right after boot nearly every trap is from
+    # S-mode; once the victim runs, nearly every trap is from U-mode.
+    pts.sort(key=lambda p: (p.ctx != "S", p.id))
+    res = open(os.path.join(OUT, "results.tsv"), "w")
+    res.write("id\twindow\tctx\twhere\tinsn\tobserved\tdetail\tboot\n")
+    guest = None
+    nboot = 0
+    t0 = time.time()
+    for i, p in enumerate(pts):
+        if guest is None or not guest.alive():
+            if guest is not None:
+                guest.close()
+            nboot += 1
+            guest = Guest(nboot)
+            global GUEST
+            GUEST = guest
+        start = guest.console_size()
+        try:
+            reached = reach(guest, p)
+        except StepError:
+            reached = False
+        if not reached:
+            obs, detail = "unreached", "gate not reached in %d s" % GATE_TIMEOUT
+            guest.close()
+            guest = None
+        else:
+            st = inject(p)
+            try:
+                ok, detail = judge(guest, p, st)
+            except StepError as e:
+                ok, detail = False, str(e)
+            if ok:
+                delete_breakpoints()
+                guest.cont(SETTLE)
+                text = guest.console_text(start)
+                m = BAD_CONSOLE.search(text)
+                if m or not guest.alive():
+                    obs = "corrupt"
+                    if m:
+                        detail = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.start())].strip()
+                    else:
+                        detail = "the guest stopped"
+                    guest.close()
+                    guest = None
+                else:
+                    obs = "recover"
+                    # Stop for the next point (cont returned on timeout).
+            else:
+                obs, why = outcome_after_failure(guest, start)
+                detail = "%s; then %s" % (detail, why)
+                guest.close()
+                guest = None
+        res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
+            p.id, p.window, p.ctx, p.where, p.asm, obs, detail.replace("\t", " "), nboot))
+        res.flush()
+        log("%s %-12s %s %-28s %-18s %-9s %s  [%d/%d, %ds]" % (
+            p.id, p.window, p.ctx, p.where, p.asm, obs, detail, i + 1, len(pts), time.time() - t0))
+    if guest is not None:
+        guest.close()
+    res.close()
+    log("%d points, %d boots, %d s" % (len(pts), nboot, time.time() - t0))
+
+
+try:
+    main()
+except Exception as e:  # noqa: BLE001 - report and fail the run
+    log("ERROR: %s: %s" % (type(e).__name__, e))
+    raise
