@@ -7,9 +7,9 @@ SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched
 CONFIG ?= lab
-export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE
 
-.PHONY: help setup fetch tree export build run check selftest clean
+.PHONY: help setup fetch tree export build run repro check selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -37,6 +37,10 @@ build: setup
 ## run KVER=.. VARIANT=.. CONFIG=.. [TESTS=a,b] [SMP=n]  build, boot, run the guest tests
 run:
 	@bash lab/run.sh $(KVER) $(VARIANT) $(CONFIG)
+
+## repro KVER=.. VARIANT=.. CONFIG=.. [REPRO_ONLY=..]  the fault-injection matrix
+repro:
+	@bash lab/repro.sh $(KVER) $(VARIANT) $(CONFIG)
 
 ## check                 what CI runs: the lab's own tests, then every registered check
 check:

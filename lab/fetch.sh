@@ -46,6 +46,20 @@ case "$KVER" in
 7.3)
 	ver=$(lab_apt_cache showsrc linux 2>/dev/null | sed -n 's/^Version: //p' | newest '^7\.3\.[0-9]+-')
 	[ -n "$ver" ] || die "no linux 7.3.y source package on the archive" "apt-cache showsrc linux (with deb-src for sid/experimental/backports)"
+	;;
+6.12)
+	ver=$(lab_apt_cache show linux-source-6.12 2>/dev/null | sed -n 's/^Version: //p' | newest '^6\.12\.')
+	[ -n "$ver" ] || die "no linux-source-6.12 package on the archive" "apt-cache policy linux-source-6.12"
+	;;
+esac
+# The newest version is already imported: nothing to do.
+if have_tree && [ "$(cat "$TOP/debian-version" 2>/dev/null)" = "$ver" ]; then
+	log fetch "$KVER: cached tree is the newest on the archive ($ver)"
+	exit 0
+fi
+
+case "$KVER" in
+7.3)
 	upstream=${ver%%-*}
 	desc="linux $ver (Debian source package, upstream tarball linux_${upstream}.orig.tar.xz = v$upstream)"
 	artifact=$DL/linux_${upstream}.orig.tar.xz
@@ -62,8 +76,6 @@ case "$KVER" in
 	fi
 	;;
 6.12)
-	ver=$(lab_apt_cache show linux-source-6.12 2>/dev/null | sed -n 's/^Version: //p' | newest '^6\.12\.')
-	[ -n "$ver" ] || die "no linux-source-6.12 package on the archive" "apt-cache policy linux-source-6.12"
 	upstream=${ver%%-*}
 	desc="linux-source-6.12 $ver (Debian binary package: 6.12.y with Debian's patches)"
 	artifact=$DL/linux-source-6.12_${ver}_all.deb
@@ -71,10 +83,6 @@ case "$KVER" in
 	;;
 esac
 
-if have_tree && [ "$(head -n 1 "$TOP/version")" = "$desc" ]; then
-	log fetch "$KVER: cached, $desc"
-	exit 0
-fi
 
 # Download (kept across runs).
 if [ ! -s "$artifact" ]; then
@@ -136,4 +144,5 @@ rm -rf "$REPO"
 mv "$REPO.new" "$REPO"
 git -C "$REPO" worktree prune
 printf '%s\n' "$desc" >"$TOP/version"
+printf '%s\n' "$ver" >"$TOP/debian-version"
 log fetch "$KVER: ready, $desc, base $(git -C "$REPO" rev-parse --short=12 lab-base)"

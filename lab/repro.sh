@@ -38,9 +38,17 @@ rc=0
 gdb-multiarch -batch -nx -ex "file $BUILD/vmlinux" -x "$LAB_ROOT/lab/repro/inject.py" \
 	>"$RES/gdb.log" 2>&1 &
 gpid=$!
-# Progress: the engine's lines as they come.
-tail -n +1 -f "$RES/gdb.log" --pid=$gpid 2>/dev/null | grep --line-buffered '^\[repro\]' |
-	sed -u "s/^\[repro\] /[repro $KVER $VARIANT] /" >&2 || true
+# Progress: points done and the latest result, every 15 s.
+last=$(date +%s)
+while kill -0 "$gpid" 2>/dev/null; do
+	sleep 1
+	if [ $(($(date +%s) - last)) -ge 15 ]; then
+		last=$(date +%s)
+		done_n=$(($(wc -l <"$RES/results.tsv" 2>/dev/null || echo 1) - 1))
+		latest=$(grep '^\[repro\] P[0-9]' "$RES/gdb.log" | tail -n 1 | cut -c10- | tr -s ' ' | cut -c1-110)
+		log repro "$KVER $VARIANT ($CONFIG): $done_n points done, $(($(date +%s) - t))s; latest: ${latest:-none yet}"
+	fi
+done
 wait "$gpid" || rc=$?
 if [ "$rc" != 0 ] || grep -q '^\[repro\] ERROR' "$RES/gdb.log"; then
 	tail_log "$RES/gdb.log" 20
@@ -49,35 +57,7 @@ fi
 [ "${REPRO_LIST:-}" = 1 ] && exit 0
 
 # Compare with the expectations; write KTAP and a table.
-awk -F'\t' -v variant="$VARIANT" -v kernel="$KVER $VARIANT $CONFIG" -v ktap="$RES/ktap.txt" -v table="$RES/table.txt" '
-	FNR == NR { if ($0 !~ /^#/ && NF >= 3) { ev[++ne] = $1; ew[ne] = $2; ex[ne] = $3 } next }
-	FNR == 1 { next }
-	{
-		exp = "?"
-		for (i = 1; i <= ne; i++)
-			if ((ev[i] == "*" || ev[i] == variant) && (ew[i] == "*" || ew[i] == $2)) { exp = ex[i]; break }
-		obs = $6
-		good = (exp == obs) || (exp == "fail" && (obs == "oops" || obs == "corrupt" || obs == "hang"))
-		n++
-		line[n] = sprintf("%s %d %s %s %s %s %s # expected=%s observed=%s: %s",
-			good ? "ok" : "not ok", n, $1, $2, $3, $4, $5, exp, obs, $7)
-		row[n] = sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", $1, $2, $3, $4, $5, exp, obs, good ? "" : "MISMATCH")
-		nbad += !good
-		cnt[$2 " " obs]++
-	}
-	END {
-		print "KTAP version 1" > ktap
-		print "# fault injection: " kernel > ktap
-		print "1.." n > ktap
-		for (i = 1; i <= n; i++) print line[i] > ktap
-		printf "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n", n - nbad, nbad > ktap
-		print "point\twindow\tctx\twhere\tinstruction\texpected\tobserved\t" > table
-		for (i = 1; i <= n; i++) print row[i] > table
-		for (k in cnt) printf "%s=%d ", k, cnt[k] > "/dev/stderr"
-		printf "\n" > "/dev/stderr"
-		exit nbad > 0
-	}
-' "$LAB_ROOT/lab/repro/expected.tsv" "$RES/results.tsv" 2>"$RES/counts.txt" || rc=1
+"$LAB_ROOT/lab/repro/compare.sh" "$RES/results.tsv" "$VARIANT" "$KVER $VARIANT $CONFIG ($(tree_version "$KVER"))" "$RES" || rc=1
 column -t -s $'\t' "$RES/table.txt" >"$RES/table.pretty" 2>/dev/null || cp "$RES/table.txt" "$RES/table.pretty"
 n=$(($(wc -l <"$RES/results.tsv") - 1))
 log repro "$KVER $VARIANT ($CONFIG): $n points in $(($(date +%s) - t))s; by window/outcome: $(cat "$RES/counts.txt")"

@@ -21,7 +21,10 @@ WT=$TOP/patched
 STAMP=$TOP/patched.applied # "<series hash> <HEAD after applying>"
 BRANCH=lab/series
 
-"$LAB_ROOT/lab/fetch.sh" "$KVER"
+# build.sh calls us with --auto after run.sh fetched; fetch only if needed.
+if [ "$MODE" != --auto ] || [ ! -f "$TOP/version" ]; then
+	"$LAB_ROOT/lab/fetch.sh" "$KVER"
+fi
 
 want=$(series_hash "$KVER")
 if [ -d "$WT" ] && [ -f "$STAMP" ]; then
