@@ -9,9 +9,14 @@
  *
  * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
  *
- *   trapcheck [-p PROCS] [-t SECONDS] [-q]
+ *   trapcheck [-p PROCS] [-t SECONDS] [-k SYMBOL] [-q]
  *     PROCS    processes (default: 2 per online CPU)
  *     SECONDS  how long each process runs (default 3)
+ *     SYMBOL   security probe: process 0 makes its system calls with tp
+ *              holding the address of this kernel symbol (from
+ *              /proc/kallsyms), a canary the fault injector watches: a
+ *              kernel that takes a user tp for its own must not write
+ *              through it
  *
  * The first test runs a probe that corrupts s5 on purpose and requires the
  * checker to see it, so a checker that cannot fail fails.
@@ -53,6 +58,7 @@ struct result {
 #define SPIN 20000
 
 static long page_size;
+static unsigned long canary;	/* tp for process 0's system calls, if set */
 
 static unsigned long pattern(unsigned long seed, int reg)
 {
@@ -151,6 +157,8 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 			switch (m) {
 			case M_ECALL:
 				in[17] = SYS_getpid;
+				if (canary && idx == 0)
+					in[4] = canary;
 				over[10] = getpid();
 				lab_probe_ecall(in, out);
 				break;
@@ -213,6 +221,26 @@ static int checker_selftest(void)
 	return check("checker_selftest", in, out, over, 1) == 0;
 }
 
+/* The address of a kernel symbol, from /proc/kallsyms; 0 if not found. */
+static unsigned long kallsyms_lookup(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256], type;
+	unsigned long addr, found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 int main(int argc, char **argv)
 {
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -223,7 +251,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:t:q")) != -1) {
+	while ((opt = getopt(argc, argv, "p:t:k:q")) != -1) {
 		switch (opt) {
 		case 'p':
 			procs = atoi(optarg);
@@ -234,8 +262,15 @@ int main(int argc, char **argv)
 		case 'q':
 			verbose = 0;
 			break;
+		case 'k':
+			canary = kallsyms_lookup(optarg);
+			if (!canary) {
+				printf("# %s not in /proc/kallsyms\n", optarg);
+				return 4;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-q]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-k symbol] [-q]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -246,6 +281,8 @@ int main(int argc, char **argv)
 
 	printf("KTAP version 1\n1..%d\n", 1 + M_NR);
 	printf("# %d processes on %d CPUs for %.1f s\n", procs, ncpu, seconds);
+	if (canary)
+		printf("# process 0 makes its system calls with tp = %#lx\n", canary);
 
 	if (checker_selftest()) {
 		printf("ok 1 checker_detects_corruption\n");

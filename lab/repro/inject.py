@@ -134,6 +134,12 @@ for s in ("handle_page_fault", "do_page_fault", "die", "panic", "make_task_dead"
 WATCH = [s for s in ("die", "panic", "make_task_dead") if sym_addr(s)]
 NESTING_END = sym_addr("riscv_v_context_nesting_end")
 ECALL_U = sym_addr("do_trap_ecall_u")
+# The security probe's canary: the victim's process 0 uses its address as
+# its tp (guest/repro.list). A text symbol, because /proc/kallsyms lists
+# only text without CONFIG_KALLSYMS_ALL; sys_ni_syscall never runs in the
+# lab's guest, and kernel text is writable without STRICT_KERNEL_RWX.
+CANARY_SYM = "sys_ni_syscall"
+CANARY = sym_addr(CANARY_SYM)
 # Only the victim's children call sched_setaffinity: once it runs, the
 # victim is up and user-context gates stop mostly on the victim.
 VICTIM_UP = sym_addr("__riscv_sys_sched_setaffinity") or sym_addr("sched_setaffinity")
@@ -214,7 +220,7 @@ def symoff(a):
 
 
 class Point:
-    def __init__(self, pid, addr, asm, kind, off, ctx, window, gate, genuine=False):
+    def __init__(self, pid, addr, asm, kind, off, ctx, window, gate, genuine=False, canary=False):
         self.id = pid
         self.addr = addr
         self.asm = asm
@@ -224,6 +230,7 @@ class Point:
         self.window = window
         self.gate = gate        # "entry", "exit", "ccode"
         self.genuine = genuine
+        self.canary = canary
         self.where = symoff(addr)
 
 
@@ -245,6 +252,11 @@ def enumerate_points():
             add(a, asm, acc[0], acc[1], "S", "W4", "entry")
         else:
             add(a, asm, acc[0], acc[1], "U", "K", "entry")
+    # Security probe (W3): the victim's tp holds the address of a kernel
+    # canary; a kernel that takes the user's tp for its own writes there.
+    first_w3 = next((p for p in pts if p.window == "W3"), None)
+    if first_w3 is not None and CANARY:
+        add(first_w3.addr, first_w3.asm, first_w3.kind, first_w3.off, "U", "W3-tp", "entry", canary=True)
     for a, asm, _ in EXIT:
         acc = sp_access(asm)
         if not acc:
@@ -493,6 +505,8 @@ def reach(guest, point):
         return False
     if point.gate == "ccode":
         return gate(guest, point.addr, is_victim, deadline)
+    if point.canary:
+        return gate(guest, point.addr, lambda: from_user() and reg("sscratch") == CANARY, deadline)
     if point.gate == "entry":
         if point.ctx == "U":
             return gate(guest, point.addr, lambda: from_user() and is_victim(), deadline)
@@ -618,6 +632,22 @@ def judge(guest, point, st):
     return True, "bit cleared, sfence.vma, access re-executed, context intact"
 
 
+def read_canary():
+    return bytes(gdb.selected_inferior().read_memory(CANARY, 64))
+
+
+def canary_changed(before):
+    """Which bytes of the canary changed, or "" (None if unreadable)."""
+    try:
+        after = read_canary()
+    except (gdb.error, gdb.MemoryError):
+        return "canary unreadable afterwards"
+    diff = [i for i in range(64) if after[i] != before[i]]
+    if not diff:
+        return ""
+    return "%s+%d..%d changed" % (CANARY_SYM, diff[0], diff[-1])
+
+
 def current_from(st):
     return st["tp"] if st["tp"] >> 63 else st["sscratch"]
 
@@ -686,11 +716,14 @@ def main():
             guest.close()
             guest = None
         else:
+            canary0 = read_canary() if p.canary else None
             st = inject(p)
             try:
                 ok, detail = judge(guest, p, st)
             except StepError as e:
                 ok, detail = False, str(e)
+            # Judged in S-mode: the canary is readable now.
+            wrote = canary_changed(canary0) if p.canary else ""
             if ok:
                 delete_breakpoints()
                 guest.cont(SETTLE)
@@ -710,6 +743,9 @@ def main():
             else:
                 obs, why = outcome_after_failure(guest, start)
                 detail = "%s; then %s" % (detail, why)
+            if wrote:
+                obs, detail = "corrupt", "the kernel wrote through the user's tp (%s); %s" % (wrote, detail)
+            if obs not in ("recover",) and guest is not None:
                 guest.close()
                 guest = None
         res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
