@@ -33,6 +33,8 @@ REPRO_QEMU+=" -append 'console=ttyS0 panic=-1 oops=panic printk.time=1'"
 export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-}
 
 log repro "$KVER $VARIANT ($CONFIG): $(tree_version "$KVER")"
+# No QEMU of this run outlives it, whatever happens to gdb.
+trap 'pkill -f -- "-initrd $RES/initramfs.cpio" 2>/dev/null || true' EXIT
 t=$(date +%s)
 rc=0
 gdb-multiarch -batch -nx -ex "file $BUILD/vmlinux" -x "$LAB_ROOT/lab/repro/inject.py" \
@@ -45,7 +47,7 @@ while kill -0 "$gpid" 2>/dev/null; do
 	if [ $(($(date +%s) - last)) -ge 15 ]; then
 		last=$(date +%s)
 		done_n=$(($(wc -l <"$RES/results.tsv" 2>/dev/null || echo 1) - 1))
-		latest=$(grep '^\[repro\] P[0-9]' "$RES/gdb.log" | tail -n 1 | cut -c10- | tr -s ' ' | cut -c1-110)
+		latest=$(grep '^\[repro\] P[0-9]' "$RES/gdb.log" | tail -n 1 | cut -c9- | tr -s ' ' | cut -c1-110)
 		log repro "$KVER $VARIANT ($CONFIG): $done_n points done, $(($(date +%s) - t))s; latest: ${latest:-none yet}"
 	fi
 done

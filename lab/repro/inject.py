@@ -764,3 +764,6 @@ try:
 except Exception as e:  # noqa: BLE001 - report and fail the run
     log("ERROR: %s: %s" % (type(e).__name__, e))
     raise
+finally:
+    if GUEST is not None and GUEST.alive():
+        GUEST.close()
