@@ -49,6 +49,18 @@ $(row P1 W1 unreached)
 X
 )
 expect_rc 1 "a point never reached fails" "$C" "$unreached" base "t" "$T_TMP"
+w1c=$(mk w1c <<X
+$(row P1 W1 oops)
+$(row P2 W1c unreached)
+X
+)
+expect_rc 0 "a W1c point on a path never taken is a skip, not a failure" "$C" "$w1c" base "t" "$T_TMP"
+grep -q '^ok 2 P2 W1c .*# SKIP' "$T_TMP/ktap.txt" && ok "and KTAP marks it SKIP" || not_ok "no SKIP in KTAP"
+onlyskip=$(mk onlyskip <<X
+$(row P2 W1c unreached)
+X
+)
+expect_rc 1 "a run of nothing but skips fails" "$C" "$onlyskip" base "t" "$T_TMP"
 empty=$(mk empty </dev/null)
 expect_rc 1 "no results fails" "$C" "$empty" base "t" "$T_TMP"
 t_done
