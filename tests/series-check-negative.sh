@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# series-check.sh must fail on a wrong Fixes: subject, a short id, a
+# missing Signed-off-by and series out of step. Needs the kernel trees
+# (checkpatch); registered in lab/checks.list after the boots.
+. "$(dirname "$0")/lib.sh"
+S=$T_TMP/series
+cp -r "$ROOT/series" "$S"
+export LAB_SERIES=$S LAB_OFFLINE=1
+expect_rc 0 "the real series passes" "$ROOT/lab/series-check.sh"
+p=$(ls "$S"/mainline/0001-*.patch)
+cp "$p" "$T_TMP/orig"
+sed -i 's/^Fixes: \(.*\)sfence.vma for new vmalloc mappings")$/Fixes: \1sfence.vma for vmalloc mappings")/' "$p"
+expect_rc 1 "a Fixes: subject that is not exact fails" "$ROOT/lab/series-check.sh"
+expect_out "subject .* differs" "and says so"
+cp "$T_TMP/orig" "$p"
+sed -i 's/^Fixes: 503638e0babf/Fixes: 503638e0ba/' "$p"
+expect_rc 1 "a Fixes: id that is not 12 characters fails" "$ROOT/lab/series-check.sh"
+cp "$T_TMP/orig" "$p"
+sed -i '/^Signed-off-by:/d' "$p"
+expect_rc 1 "a patch without Signed-off-by fails" "$ROOT/lab/series-check.sh"
+cp "$T_TMP/orig" "$p"
+sed -i 's/^Subject: \[PATCH 1\/1\] riscv: mm: Order/Subject: [PATCH 1\/1] riscv: mm: Reorder/' "$p"
+expect_rc 1 "series out of step fail" "$ROOT/lab/series-check.sh"
+expect_out "differ in patches or order" "and says so"
+t_done
