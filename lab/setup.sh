@@ -14,7 +14,7 @@ BASE_PKGS=(
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu
 	gdb-multiarch
 	make gcc flex bison bc libssl-dev libelf-dev cpio rsync kmod xz-utils
-	git python3 perl
+	git python3 perl curl
 )
 # Packages preferred from backports (with the minimum version we accept).
 BPO_PKGS=(qemu-system-riscv opensbi)
