@@ -18,6 +18,9 @@ fail() {
 	bad=1
 }
 
+ls "$SEEDS"/*.txt >/dev/null 2>&1 ||
+	die "no seeds at $SEEDS: the Fixes: tags cannot be checked" "run from a clone with ../shared beside it, or set LAB_SEEDS"
+
 # Known commits: "<full id> <subject>" from the seeds ("commit<id>" lines,
 # the subject being the seed's first line).
 declare -A known=()
