@@ -46,9 +46,10 @@ OUT=$LAB_CACHE/builds/$KVER/$VARIANT-$CONFIG
 mkdir -p "$OUT"
 KMAKE=(make -C "$SRC" O="$OUT" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)")
 
-# What goes into the build.
+# What goes into the build: the source tree's content (the tree id, not the
+# commit id, which git am changes on every re-application of the series).
 src_state() {
-	git -C "$SRC" rev-parse HEAD
+	git -C "$SRC" rev-parse 'HEAD^{tree}'
 	git -C "$SRC" status --porcelain --untracked-files=no
 	git -C "$SRC" diff HEAD | sha256sum
 }

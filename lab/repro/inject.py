@@ -40,6 +40,9 @@ Windows (../shared/DESIGN.md):
 Controls:
   CTRL-stale    a stack store of kernel C code (sscratch 0): must recover
   CTRL-genuine  the same with this CPU's bit clear: a genuine fault, must Oops
+  CTRL-refault  the same with the bit set, and once the kernel has fenced and
+                retried, the retried access faults again (a fault the retry
+                does not cure): must Oops, not loop (R6)
 """
 
 import os
@@ -241,7 +244,8 @@ def symoff(a):
 
 
 class Point:
-    def __init__(self, pid, addr, asm, kind, off, ctx, window, gate, genuine=False, canary=False):
+    def __init__(self, pid, addr, asm, kind, off, ctx, window, gate, genuine=False, canary=False,
+                 refault=False):
         self.id = pid
         self.addr = addr
         self.asm = asm
@@ -252,6 +256,7 @@ class Point:
         self.gate = gate        # "entry", "exit", "ccode"
         self.genuine = genuine
         self.canary = canary
+        self.refault = refault
         self.where = symoff(addr)
 
 
@@ -309,6 +314,7 @@ def enumerate_points():
             if acc and acc[0] == "store":
                 add(a, asm, acc[0], acc[1], "U", "CTRL-stale", "ccode")
                 add(a, asm, acc[0], acc[1], "U", "CTRL-genuine", "ccode", genuine=True)
+                add(a, asm, acc[0], acc[1], "U", "CTRL-refault", "ccode", refault=True)
                 break
     return pts
 
@@ -561,12 +567,15 @@ def cpu_bit():
     return cpu, BITMAP + (cpu // 64) * 8, 1 << (cpu % 64)
 
 
-def inject(point):
-    """Raise the trap a stale translation would raise at point.addr."""
+def inject(point, genuine=None):
+    """Raise the trap a stale translation would raise at point.addr; with
+    genuine, with this CPU's bit clear (a fault no fence explains)."""
+    if genuine is None:
+        genuine = point.genuine
     st = {}
     st["cpu"], st["word"], st["mask"] = cpu_bit()
     w = read64(st["word"])
-    write64(st["word"], (w & ~st["mask"]) if point.genuine else (w | st["mask"]))
+    write64(st["word"], (w & ~st["mask"]) if genuine else (w | st["mask"]))
     for r in ("sepc", "scause", "stval", "sstatus", "sscratch", "tp", "sp"):
         st[r] = reg(r)
     sp = st["sp"]
@@ -755,6 +764,17 @@ def main():
                 ok, detail = judge(guest, p, st)
             except StepError as e:
                 ok, detail = False, str(e)
+            if ok and p.refault:
+                # The retry did not cure it: the re-executed access faults
+                # again, this CPU's bit now clear. It must reach the fault
+                # path, not be retried for ever.
+                st = inject(p, genuine=True)
+                try:
+                    ok, detail2 = judge(guest, p, st)
+                except StepError as e:
+                    ok, detail2 = False, str(e)
+                detail = "first fault: %s; second fault: %s" % (
+                    detail, "swallowed: " + detail2 if ok else detail2)
             # Judged in S-mode: the canary is readable now.
             wrote = canary_changed(canary0) if p.canary else ""
             if ok:
