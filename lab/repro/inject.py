@@ -788,17 +788,16 @@ def main():
                         detail = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.start())].strip()
                     else:
                         detail = "the guest stopped"
-                    guest.close()
-                    guest = None
                 else:
+                    # The next point starts from this stop (cont timed out).
                     obs = "recover"
-                    # Stop for the next point (cont returned on timeout).
             else:
                 obs, why = outcome_after_failure(guest, start)
                 detail = "%s; then %s" % (detail, why)
             if wrote:
                 obs, detail = "corrupt", "the kernel wrote through the user's tp (%s); %s" % (wrote, detail)
-            if obs not in ("recover",) and guest is not None:
+            # Anything but a recovery ends this boot.
+            if obs != "recover" and guest is not None:
                 guest.close()
                 guest = None
         res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
