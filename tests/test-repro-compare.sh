@@ -17,10 +17,11 @@ $(row P5 W4 oops)
 $(row P6 K recover)
 $(row P7 CTRL-stale recover)
 $(row P8 CTRL-genuine oops)
+$(row P9 SW unfenced)
 X
 )
 expect_rc 0 "unfixed kernel failing where predicted passes" "$C" "$good" base "t" "$T_TMP"
-grep -q '^# Totals: pass:8 fail:0' "$T_TMP/ktap.txt" && ok "KTAP totals" || not_ok "KTAP totals: $(tail -n 1 "$T_TMP/ktap.txt")"
+grep -q '^# Totals: pass:9 fail:0' "$T_TMP/ktap.txt" && ok "KTAP totals" || not_ok "KTAP totals: $(tail -n 1 "$T_TMP/ktap.txt")"
 
 w1pass=$T_TMP/w1pass.tsv
 sed 's/\tW1\tU\tf+0\tsd ra,8(sp)\toops/\tW1\tU\tf+0\tsd ra,8(sp)\trecover/' "$good" >"$w1pass"
@@ -33,17 +34,36 @@ expect_rc 1 "a swallowed genuine fault fails (R6)" "$C" "$swallowed" patched "t"
 
 fixed=$(mk fixed <<X
 $(row P1 W1 recover)
-$(row P2 W4 recover)
+$(row P2 W2 recover)
+$(row P3 W4 excluded)
+$(row P4 W3-tp no-write)
+$(row P5 SW fenced)
 $(row P8 CTRL-genuine oops)
 X
 )
 expect_rc 0 "a fixed kernel recovering everywhere passes" "$C" "$fixed" patched "t" "$T_TMP"
 fixedbad=$(mk fixedbad <<X
 $(row P1 W1 recover)
-$(row P2 W4 corrupt)
+$(row P2 W2 corrupt)
 X
 )
 expect_rc 1 "a fixed kernel failing one point fails" "$C" "$fixedbad" patched "t" "$T_TMP"
+unfenced=$(mk unfenced <<X
+$(row P1 W1 recover)
+$(row P5 SW unfenced)
+X
+)
+expect_rc 1 "a fixed kernel that does not fence at task switch fails (R4)" "$C" "$unfenced" patched "t" "$T_TMP"
+wrote=$(mk wrote <<X
+$(row P4 W3-tp corrupt)
+X
+)
+expect_rc 1 "a fixed kernel writing through the user's tp fails (R2)" "$C" "$wrote" patched "t" "$T_TMP"
+excl=$(mk excl <<X
+$(row P3 W4 excluded)
+X
+)
+expect_rc 1 "an unfixed kernel cannot exclude W4" "$C" "$excl" base "t" "$T_TMP"
 unreached=$(mk unreached <<X
 $(row P1 W1 unreached)
 X

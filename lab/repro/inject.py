@@ -37,6 +37,14 @@ Windows (../shared/DESIGN.md):
   W3   entry from U-mode, stack stores while sscratch holds the user's tp
   W4   entry from S-mode, stack stores while sscratch holds current
   K    the ordinary kernel path: sscratch is 0 and nothing live is lost
+  SW   not a fault: __switch_to entered with this CPU's bit set. A kernel
+       that fences a pending mapping there (R4) comes out of it with the
+       bit clear after an sfence.vma ("fenced"), else "unfenced".
+On a kernel that fences at task switch, W3 and W4 faults cannot happen:
+the stack they store to was mapped before its task was switched in, and
+the switch fenced. Their points are listed as "excluded" and not injected;
+SW proves the fence. W3-tp is still injected there, and judged on the
+canary alone ("no-write": the kernel did not write through the user's tp).
 Controls:
   CTRL-stale    a stack store of kernel C code (sscratch 0): must recover
   CTRL-genuine  the same with this CPU's bit clear: a genuine fault, must Oops
@@ -60,6 +68,7 @@ QEMU = os.environ.get("REPRO_QEMU", "")
 ONLY = [s for s in os.environ.get("REPRO_ONLY", "").split(",") if s]
 LIST_ONLY = os.environ.get("REPRO_LIST", "") == "1"
 TRACE = os.environ.get("REPRO_TRACE", "") == "1"
+COUNT = os.environ.get("REPRO_COUNT", "") == "1"
 
 SR_SIE = 1 << 1
 SR_SPIE = 1 << 5
@@ -137,7 +146,13 @@ for s in ("handle_page_fault", "do_page_fault", "die", "panic", "make_task_dead"
     if a:
         FAULT_SYMS[a] = s
 WATCH = [s for s in ("die", "panic", "make_task_dead") if sym_addr(s)]
+try:
+    # The fixed kernels stash the user's tp in thread_info (R2).
+    OFF_USER_TP = offset("((struct task_struct *)0)->thread_info.user_tp")
+except gdb.error:
+    OFF_USER_TP = None
 NESTING_END = sym_addr("riscv_v_context_nesting_end")
+SWITCH_TO = sym_addr("__switch_to")
 ECALL_U = sym_addr("do_trap_ecall_u")
 # The security probe's canary: the victim's process 0 uses its address as
 # its tp (guest/repro.list). A text symbol, because /proc/kallsyms lists
@@ -225,12 +240,28 @@ def is_csrw(asm, csr, src):
     return re.match(r"^csrw\s+%s,\s*%s$" % (csr, src), asm) is not None
 
 
-# Entry: the outer trap's state is live until sscratch is zeroed for good.
-ENTRY_SAVED = last_addr(ENTRY, lambda s: is_csrw(s, "sscratch", "zero"))
+# Entry: the outer trap's state is live until its tp is stored to pt_regs
+# (the unfixed kernels zero sscratch right after that store).
+def _after_tp_store():
+    for k, (a, asm, _) in enumerate(ENTRY):
+        if sp_access(asm) == ("store", PT["tp"]) and k + 1 < len(ENTRY):
+            return ENTRY[k + 1][0]
+    return None
+
+
+ENTRY_SAVED = _after_tp_store()
 # Exit: sscratch = tp for U returns; then sepc is written; then sret.
 EXIT_SCRATCH = first_addr(EXIT, lambda s: is_csrw(s, "sscratch", "tp"))
 EXIT_SEPC = first_addr(EXIT, lambda s: re.match(r"^csrw\s+sepc,", s) is not None)
 EXIT_SRET = last_addr(EXIT, lambda s: s == "sret")
+
+
+def _fences_at_switch():
+    rng = func_range(SWITCH_TO) if SWITCH_TO else None
+    return bool(rng) and any(asm.startswith("sfence.vma") for _, asm, _ in disasm(*rng))
+
+
+FENCES_AT_SWITCH = _fences_at_switch()
 
 
 def symoff(a):
@@ -316,6 +347,8 @@ def enumerate_points():
                 add(a, asm, acc[0], acc[1], "U", "CTRL-genuine", "ccode", genuine=True)
                 add(a, asm, acc[0], acc[1], "U", "CTRL-refault", "ccode", refault=True)
                 break
+    if SWITCH_TO:
+        add(SWITCH_TO, "(entry)", "none", 0, "S", "SW", "switch")
     return pts
 
 
@@ -406,6 +439,10 @@ class Guest:
 def current_task():
     """current, whatever tp holds: sscratch has it where tp does not."""
     tp = reg("tp")
+    # On the way back to user mode tp may already hold the user's value,
+    # which can look like a kernel address; sscratch holds current there.
+    if EXIT_SCRATCH is not None and EXIT_SCRATCH < stop_pc() <= RFE_END and reg("sscratch"):
+        return reg("sscratch")
     if tp >> 63:
         return tp
     return reg("sscratch")
@@ -519,6 +556,14 @@ def step_to(addr, limit=4000, until=None):
         gdb.execute("set scheduler-locking off", to_string=True)
 
 
+def user_tp():
+    """The user's tp during the entry save: in sscratch, or (fixed kernels)
+    already stashed in thread_info."""
+    if OFF_USER_TP is not None and reg("sscratch") == 0:
+        return read64(reg("tp") + OFF_USER_TP)
+    return reg("sscratch")
+
+
 def from_user():
     return not (reg("sstatus") & SR_SPP)
 
@@ -535,8 +580,10 @@ def reach(guest, point):
         return False
     if point.gate == "ccode":
         return gate(guest, point.addr, is_victim, deadline)
+    if point.gate == "switch":
+        return gate(guest, point.addr, lambda: True, deadline)
     if point.canary:
-        return gate(guest, point.addr, lambda: from_user() and reg("sscratch") == CANARY, deadline)
+        return gate(guest, point.addr, lambda: from_user() and user_tp() == CANARY, deadline)
     if point.gate == "entry":
         if point.ctx == "U":
             return gate(guest, point.addr, lambda: from_user() and is_victim(), deadline)
@@ -573,6 +620,7 @@ def inject(point, genuine=None):
     if genuine is None:
         genuine = point.genuine
     st = {}
+    st["current"] = current_task()
     st["cpu"], st["word"], st["mask"] = cpu_bit()
     w = read64(st["word"])
     write64(st["word"], (w & ~st["mask"]) if genuine else (w | st["mask"]))
@@ -674,6 +722,35 @@ def judge(guest, point, st):
     return True, "bit cleared, sfence.vma, access re-executed, context intact"
 
 
+def judge_switch(guest, point):
+    """Enter __switch_to with this CPU's bit set; step it alone to its
+    return. "fenced": the bit was cleared and an sfence.vma executed."""
+    cpu, word, mask = cpu_bit()
+    write64(word, read64(word) | mask)
+    # It returns into the next task: stop at its ret, before that task runs.
+    rng = func_range(SWITCH_TO)
+    ret = first_addr(disasm(*rng), lambda a: a == "ret") if rng else None
+    saw_fence = False
+    gdb.execute("set scheduler-locking step", to_string=True)
+    try:
+        for _ in range(400):
+            pc = stop_pc()
+            if pc == ret:
+                break
+            asm = ARCH.disassemble(pc)[0]["asm"]
+            saw_fence = saw_fence or asm.startswith("sfence.vma")
+            step1()
+        else:
+            return "unreached", "__switch_to did not reach its ret within 400 instructions"
+    finally:
+        gdb.execute("set scheduler-locking off", to_string=True)
+    bit = read64(word) & mask
+    if saw_fence and not bit:
+        return "fenced", "cpu %d: bit cleared and sfence.vma before the next task ran" % cpu
+    return "unfenced", "cpu %d: %s, %s" % (cpu, "bit still set" if bit else "bit cleared",
+                                         "sfence.vma" if saw_fence else "no sfence.vma")
+
+
 def read_canary():
     return bytes(gdb.selected_inferior().read_memory(CANARY, 64))
 
@@ -691,7 +768,7 @@ def canary_changed(before):
 
 
 def current_from(st):
-    return st["tp"] if st["tp"] >> 63 else st["sscratch"]
+    return st["current"]
 
 
 def outcome_after_failure(guest, start):
@@ -749,6 +826,20 @@ def main():
             global GUEST
             GUEST = guest
         start = guest.console_size()
+        if FENCES_AT_SWITCH and p.window in ("W3", "W4"):
+            res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
+                p.id, p.window, p.ctx, p.where, p.asm, "excluded",
+                "__switch_to fences a pending mapping (SW): no stale stack translation here", nboot))
+            continue
+        if p.gate == "switch":
+            obs, detail = ("unreached", "gate not reached")
+            if reach(guest, p):
+                obs, detail = judge_switch(guest, p)
+            delete_breakpoints()
+            res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
+                p.id, p.window, p.ctx, p.where, p.asm, obs, detail, nboot))
+            log("%s %-12s %s %-28s %-9s %s" % (p.id, p.window, p.ctx, p.where, obs, detail))
+            continue
         try:
             reached = reach(guest, p)
         except StepError:
@@ -796,6 +887,9 @@ def main():
                 detail = "%s; then %s" % (detail, why)
             if wrote:
                 obs, detail = "corrupt", "the kernel wrote through the user's tp (%s); %s" % (wrote, detail)
+            elif p.canary and FENCES_AT_SWITCH:
+                # W3 faults are excluded here (see SW); only the canary counts.
+                obs, detail = "no-write", "canary intact; the injected W3 fault itself: %s: %s" % (obs, detail)
             # Anything but a recovery ends this boot.
             if obs != "recover" and guest is not None:
                 guest.close()
@@ -811,8 +905,61 @@ def main():
     log("%d points, %d boots, %d s" % (len(pts), nboot, time.time() - t0))
 
 
+def count_to(stops, limit=3000):
+    """Single-step the stopped hart alone until its pc is in stops; return
+    how many instructions it executed (each step retires exactly one)."""
+    n = 0
+    gdb.execute("set scheduler-locking step", to_string=True)
+    try:
+        while stop_pc() not in stops:
+            if n >= limit:
+                raise StepError("no %s within %d instructions" % (
+                    "/".join(symoff(a) for a in stops), limit))
+            step1()
+            n += 1
+    finally:
+        gdb.execute("set scheduler-locking off", to_string=True)
+    return n
+
+
+def count_main():
+    """REPRO_COUNT=1: instructions the entry and exit code retire, by path:
+    from stvec to the C handler, and from ret_from_exception through sret;
+    and __switch_to from entry through ret. Median of SAMPLES runs."""
+    samples = 5
+    do_irq = sym_addr("do_irq")
+    sw_rng = func_range(SWITCH_TO)
+    sw_ret = first_addr(disasm(*sw_rng), lambda a: a == "ret")
+    paths = [
+        ("syscall-entry", HE, lambda: from_user() and is_victim() and reg("scause") == 8, {ECALL_U}, 0),
+        ("user-return", RFE, lambda: returning_to_user() and is_victim(), {EXIT_SRET}, 1),
+        ("kernel-irq-entry", HE, lambda: not from_user() and reg("scause") >> 63, {do_irq}, 0),
+        ("kernel-return", RFE, lambda: not returning_to_user(), {EXIT_SRET}, 1),
+        ("switch-to", SWITCH_TO, lambda: True, {sw_ret}, 1),
+    ]
+    guest = Guest(1)
+    global GUEST
+    GUEST = guest
+    out = open(os.path.join(OUT, "cost.tsv"), "w")
+    out.write("path\tinstructions\tsamples\n")
+    if not wait_victim(guest, time.time() + 120):
+        raise StepError("the victim did not come up")
+    for name, start, want, stops, extra in paths:
+        got = []
+        for _ in range(samples):
+            delete_breakpoints()
+            if not gate(guest, start, want, time.time() + GATE_TIMEOUT):
+                raise StepError("%s: gate %s not reached" % (name, symoff(start)))
+            got.append(count_to(stops) + extra)
+        got.sort()
+        out.write("%s\t%d\t%s\n" % (name, got[len(got) // 2], ",".join(map(str, got))))
+        log("%s: %d instructions (samples %s)" % (name, got[len(got) // 2], got))
+    out.close()
+    guest.close()
+
+
 try:
-    main()
+    count_main() if COUNT else main()
 except Exception as e:  # noqa: BLE001 - report and fail the run
     log("ERROR: %s: %s" % (type(e).__name__, e))
     raise
