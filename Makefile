@@ -9,7 +9,7 @@ VARIANT ?= patched
 CONFIG ?= lab
 export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE
 
-.PHONY: help setup fetch tree export build run repro check selftest clean
+.PHONY: help setup fetch tree export build run repro cost w1 check selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -41,6 +41,14 @@ run:
 ## repro KVER=.. VARIANT=.. CONFIG=.. [REPRO_ONLY=..]  the fault-injection matrix
 repro:
 	@bash lab/repro.sh $(KVER) $(VARIANT) $(CONFIG)
+
+## cost KVER=..          instructions the series adds to a trap (base vs patched)
+cost:
+	@bash lab/cost.sh $(KVER)
+
+## w1 KVER=..            no new W=1 warnings in the objects the series touches
+w1:
+	@bash lab/w1-check.sh $(KVER)
 
 ## check                 what CI runs: the lab's own tests, then every registered check
 check:

@@ -3,6 +3,8 @@
 # matrix for one kernel (see lab/repro/inject.py for the model).
 #   REPRO_ONLY=P001,W1,...  run only these points or windows
 #   REPRO_LIST=1            list the points and exit
+#   REPRO_COUNT=1           no injection: count the instructions the entry,
+#                           exit and switch code retire (lab/cost.sh)
 #   SMP (2)                 harts of the guest
 # Results in out/repro-KVER-VARIANT-CONFIG/: results.tsv, table.txt,
 # ktap.txt and one console log per boot. Exits 1 when an observation
@@ -15,6 +17,7 @@ VARIANT=${2:-base}
 CONFIG=${3:-lab}
 kver_check "$KVER"
 NAME=repro-$KVER-$VARIANT-$CONFIG
+[ "${REPRO_COUNT:-}" = 1 ] && NAME=cost-$KVER-$VARIANT-$CONFIG
 RES=$LAB_OUT/$NAME
 rm -rf "$RES"
 mkdir -p "$RES"
@@ -30,7 +33,7 @@ FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 REPRO_QEMU="qemu-system-riscv64 -machine virt,acpi=off -cpu $cpu -smp ${SMP:-2} -m 1G -nographic -no-reboot"
 REPRO_QEMU+=" -bios $FW -kernel $BUILD/arch/riscv/boot/Image -initrd $RES/initramfs.cpio"
 REPRO_QEMU+=" -append 'console=ttyS0 panic=-1 oops=panic printk.time=1'"
-export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-}
+export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-} REPRO_COUNT=${REPRO_COUNT:-}
 
 log repro "$KVER $VARIANT ($CONFIG): $(tree_version "$KVER")"
 # No QEMU of this run outlives it, whatever happens to gdb.
@@ -46,8 +49,9 @@ while kill -0 "$gpid" 2>/dev/null; do
 	sleep 1
 	if [ $(($(date +%s) - last)) -ge 15 ]; then
 		last=$(date +%s)
-		done_n=$(($(wc -l <"$RES/results.tsv" 2>/dev/null || echo 1) - 1))
-		latest=$(grep '^\[repro\] P[0-9]' "$RES/gdb.log" | tail -n 1 | cut -c9- | tr -s ' ' | cut -c1-110)
+		done_n=0
+		[ -f "$RES/results.tsv" ] && done_n=$(($(wc -l <"$RES/results.tsv") - 1))
+		latest=$(grep '^\[repro\] [P0-9a-z]' "$RES/gdb.log" | tail -n 1 | cut -c9- | tr -s ' ' | cut -c1-110 || true)
 		log repro "$KVER $VARIANT ($CONFIG): $done_n points done, $(($(date +%s) - t))s; latest: ${latest:-none yet}"
 	fi
 done
@@ -57,6 +61,10 @@ if [ "$rc" != 0 ] || grep -q '^\[repro\] ERROR' "$RES/gdb.log"; then
 	die "the injection engine failed (log: $RES/gdb.log)" "run it again with REPRO_ONLY=<point> to look at one point"
 fi
 [ "${REPRO_LIST:-}" = 1 ] && exit 0
+if [ "${REPRO_COUNT:-}" = 1 ]; then
+	log repro "$KVER $VARIANT ($CONFIG): instruction counts in $RES/cost.tsv"
+	exit 0
+fi
 
 # Compare with the expectations; write KTAP and a table.
 "$LAB_ROOT/lab/repro/compare.sh" "$RES/results.tsv" "$VARIANT" "$KVER $VARIANT $CONFIG ($(tree_version "$KVER"))" "$RES" || rc=1
