@@ -37,6 +37,9 @@ Windows (../shared/DESIGN.md):
   W3   entry from U-mode, stack stores while sscratch holds the user's tp
   W4   entry from S-mode, stack stores while sscratch holds current
   K    the ordinary kernel path: sscratch is 0 and nothing live is lost
+  W1-irq, W1c-irq  not a fault: an interrupt at the first W1 (W1c) point,
+       standing for any other trap taken in the window (a WARN in
+       riscv_v_context_nesting_end): it must return with sscratch intact
   SW   not a fault: __switch_to entered with this CPU's bit set. A kernel
        that fences a pending mapping there (R4) comes out of it with the
        bit clear after an sfence.vma ("fenced"), else "unfenced".
@@ -75,6 +78,7 @@ SR_SPIE = 1 << 5
 SR_SPP = 1 << 8
 EXC_LOAD_PAGE_FAULT = 13
 EXC_STORE_PAGE_FAULT = 15
+IRQ_S_SOFT = 1
 
 GATE_TIMEOUT = 40      # seconds to reach a point's gate
 STEP_LIMIT = 600       # instructions stepped after an injection
@@ -276,7 +280,7 @@ def symoff(a):
 
 class Point:
     def __init__(self, pid, addr, asm, kind, off, ctx, window, gate, genuine=False, canary=False,
-                 refault=False):
+                 refault=False, irq=False):
         self.id = pid
         self.addr = addr
         self.asm = asm
@@ -288,6 +292,7 @@ class Point:
         self.genuine = genuine
         self.canary = canary
         self.refault = refault
+        self.irq = irq
         self.where = symoff(addr)
 
 
@@ -337,6 +342,14 @@ def enumerate_points():
                     acc = sp_access(asm)
                     if acc:
                         add(a, asm, acc[0], acc[1], "U", "W1c", "exit")
+    # Not a fault: an interrupt taken at the first W1 and W1c point stands for
+    # any other trap taken in the window (R3: a WARN() in
+    # riscv_v_context_nesting_end traps with ebreak and returns). It must come
+    # back with sscratch, tp and sp as they were.
+    for w in ("W1", "W1c"):
+        first = next((p for p in pts if p.window == w), None)
+        if first is not None:
+            add(first.addr, first.asm, first.kind, first.off, "U", w + "-irq", "exit", irq=True)
     # Controls: the first stack store of a C syscall handler.
     if ECALL_U:
         rng = func_range(ECALL_U)
@@ -592,10 +605,10 @@ def reach(guest, point):
     # then step that hart alone to the point.
     # A pass that does not go through the point (a C function's other
     # path) is followed by another, until the deadline.
-    if point.window == "W1c":
+    if point.window in ("W1c", "W1c-irq"):
         deadline = time.time() + 8
     while time.time() < deadline:
-        if point.ctx == "U" and EXIT_SCRATCH is not None and (point.addr > EXIT_SCRATCH or point.window == "W1c"):
+        if point.ctx == "U" and EXIT_SCRATCH is not None and (point.addr > EXIT_SCRATCH or point.window in ("W1c", "W1c-irq")):
             ok = gate(guest, EXIT_SCRATCH, is_victim, deadline)
         elif point.ctx == "U":
             ok = gate(guest, RFE, lambda: returning_to_user() and is_victim(), deadline)
@@ -637,8 +650,14 @@ def inject(point, genuine=None):
     if status & SR_SIE:
         new |= SR_SPIE
     setreg("sepc", point.addr)
-    setreg("scause", EXC_LOAD_PAGE_FAULT if point.kind == "load" else EXC_STORE_PAGE_FAULT)
-    setreg("stval", (sp + point.off) & 0xFFFFFFFFFFFFFFFF)
+    if point.irq:
+        # A supervisor software interrupt with no IPI pending: the handler
+        # finds nothing to do and returns.
+        setreg("scause", (1 << 63) | IRQ_S_SOFT)
+        setreg("stval", 0)
+    else:
+        setreg("scause", EXC_LOAD_PAGE_FAULT if point.kind == "load" else EXC_STORE_PAGE_FAULT)
+        setreg("stval", (sp + point.off) & 0xFFFFFFFFFFFFFFFF)
     setreg("sstatus", new)
     setreg("pc", reg("stvec") & ~3)
     return st
@@ -720,6 +739,45 @@ def judge(guest, point, st):
     if not saw_fence:
         return False, "no sfence.vma"
     return True, "bit cleared, sfence.vma, access re-executed, context intact"
+
+
+def judge_irq(guest, point, st):
+    """Run the hart alone, interrupts masked, until it is back at the
+    interrupted instruction; then tp, sp, sscratch and the privilege must be
+    what they were."""
+    sie = reg("sie")
+    setreg("sie", 0)
+    gdb.execute("set scheduler-locking on", to_string=True)
+    for s in WATCH:
+        gdb.execute("hbreak %s" % s, to_string=True)
+    bp = gdb.Breakpoint("*0x%x" % point.addr, type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
+    try:
+        # The handler's own return runs the same instruction on its own
+        # pt_regs: the interrupted context is back when sp is too.
+        deadline = time.time() + 10
+        while True:
+            if not GUEST.cont(max(deadline - time.time(), 0.1)):
+                return False, "the hart did not come back to the interrupted instruction"
+            pc = stop_pc()
+            if pc in FAULT_SYMS:
+                return False, "went to %s" % FAULT_SYMS[pc]
+            if pc == point.addr and reg("sp") == st["sp"]:
+                break
+    finally:
+        if bp.is_valid():
+            bp.delete()
+        delete_breakpoints()
+        setreg("sie", sie)
+        gdb.execute("set scheduler-locking off", to_string=True)
+    bad = []
+    if reg("priv") != 1:
+        bad.append("priv %d != 1" % reg("priv"))
+    for r in ("tp", "sp", "sscratch"):
+        if reg(r) != st[r]:
+            bad.append("%s %#x != %#x" % (r, reg(r), st[r]))
+    if bad:
+        return False, "came back wrong: " + ", ".join(bad)
+    return True, "handled, back at the instruction with tp, sp and sscratch intact"
 
 
 def judge_switch(guest, point):
@@ -852,7 +910,7 @@ def main():
             canary0 = read_canary() if p.canary else None
             st = inject(p)
             try:
-                ok, detail = judge(guest, p, st)
+                ok, detail = judge_irq(guest, p, st) if p.irq else judge(guest, p, st)
             except StepError as e:
                 ok, detail = False, str(e)
             if ok and p.refault:
