@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # series-check.sh: the upstream rules for series/, on both trees.
-#  - every patch passes scripts/checkpatch.pl --strict of its own tree;
-#    UNKNOWN_COMMIT_ID is ignored because the lab's trees are imported
-#    tarballs without upstream history: instead every Fixes: tag is checked
-#    here against the commits named in ../shared/seeds (12-character id,
-#    exact subject);
+#  - every patch passes scripts/checkpatch.pl --strict of its own tree,
+#    with three message types ignored, each checked another way:
+#    UNKNOWN_COMMIT_ID, because the lab's trees are imported tarballs
+#    without upstream history: every Fixes: tag is checked here against the
+#    commits named in ../shared/seeds (12-character id, exact subject);
+#    FILE_PATH_CHANGES ("does MAINTAINERS need updating?"): every file the
+#    series adds must map to the linux-riscv list by get_maintainer.pl;
+#    PREFER_LORE_ARCHIVE: the report's only archive we can verify is the
+#    list's own (Closes: must name that archive, see REPORT_URL);
 #  - every patch has a Signed-off-by:, the cover letter a base-commit:
 #    naming the tree's lab-base;
+#  - the reporter of seed 000 is credited (Reported-by:) in each series;
+#  - scripts/kernel-doc -Wall is clean on the C files and headers the
+#    series touches (in the patched worktree);
 #  - both series carry the same patches (by subject) in the same order.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +38,13 @@ for f in "$SEEDS"/*.txt; do
 	known[$id]=$(head -n 1 "$f")
 done
 
+# The report (seed 000): "Name Surname user at domain" on its third line.
+reporter=$(sed -n '3s/^\(.*\) \([^ ]*\) at \([^ ]*\)$/\1 <\2@\3>/p' "$SEEDS"/000_*.txt 2>/dev/null | head -n 1)
+[ -n "$reporter" ] || die "cannot read the reporter from $SEEDS/000_*.txt" "the seed's third line should be: Name user at domain"
+# Where the report is archived: the list's own archive, found by searching
+# for the seed's text (no lore.kernel.org copy of it could be verified).
+REPORT_URL=http://lists.infradead.org/pipermail/linux-riscv/2026-June/092241.html
+
 subjects() {
 	local p
 	for p in $(series_patches "$1"); do
@@ -46,7 +60,8 @@ for k in 7.3 6.12; do
 	for p in $(series_patches "$k"); do
 		n=$((n + 1))
 		b=$(basename "$p")
-		out=$(cd "$repo" && perl scripts/checkpatch.pl --strict --no-summary --ignore UNKNOWN_COMMIT_ID "$p" 2>&1) ||
+		out=$(cd "$repo" && perl scripts/checkpatch.pl --strict --no-summary \
+			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES,PREFER_LORE_ARCHIVE "$p" 2>&1) ||
 			fail "$k $b: checkpatch --strict:
 $out"
 		grep -q '^Signed-off-by: .\+ <.\+@.\+>$' "$p" || fail "$k $b: no Signed-off-by"
@@ -67,6 +82,25 @@ $out"
 		done < <(grep '^Fixes:' "$p" || true)
 	done
 	if [ "$n" -gt 0 ]; then
+		grep -qxF "Reported-by: $reporter" $(series_patches "$k") ||
+			fail "$k: no patch credits the reporter (Reported-by: $reporter)"
+		for p in $(grep -lxF "Reported-by: $reporter" $(series_patches "$k")); do
+			grep -A1 -xF "Reported-by: $reporter" "$p" | grep -qxF "Closes: $REPORT_URL" ||
+				fail "$k $(basename "$p"): Reported-by: is not followed by Closes: $REPORT_URL"
+		done
+		for f in $(sed -n '/^--- \/dev\/null$/{n;s|^+++ b/||p}' $(series_patches "$k")); do
+			[ -d "$LAB_CACHE/trees/$k/patched" ] || break
+			(cd "$LAB_CACHE/trees/$k/patched" && perl scripts/get_maintainer.pl --nogit --nogit-fallback -f "$f" 2>/dev/null) |
+				grep -q 'linux-riscv@lists.infradead.org' ||
+				fail "$k: the new file $f has no linux-riscv entry in MAINTAINERS"
+		done
+		wt=$LAB_CACHE/trees/$k/patched
+		files=$(sed -n 's|^+++ b/\(.*\.[ch]\)$|\1|p' $(series_patches "$k") | sort -u)
+		if [ -d "$wt" ] && [ -n "$files" ]; then
+			out=$(cd "$wt" && perl scripts/kernel-doc -none -Wall $files 2>&1) || true
+			[ -z "$out" ] || fail "$k: kernel-doc -Wall on $files:
+$out"
+		fi
 		cover=$d/0000-cover-letter.patch
 		base=$(git -C "$repo" rev-parse lab-base)
 		[ -f "$cover" ] || fail "$k: no cover letter"

@@ -15,6 +15,7 @@ BASE_PKGS=(
 	gdb-multiarch
 	make gcc flex bison bc libssl-dev libelf-dev cpio rsync kmod xz-utils
 	git python3 perl curl
+	python3-ply python3-git
 )
 # Packages preferred from backports (with the minimum version we accept).
 BPO_PKGS=(qemu-system-riscv opensbi)

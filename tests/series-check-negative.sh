@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # series-check.sh must fail on a wrong Fixes: subject, a short id, a
-# missing Signed-off-by and series out of step. Needs the kernel trees
+# missing Signed-off-by, series out of step, and a reporter not credited
+# or credited without the report's link. Needs the kernel trees
 # (checkpatch); registered in lab/checks.list after the boots.
 . "$(dirname "$0")/lib.sh"
 S=$T_TMP/series
@@ -19,7 +20,16 @@ cp "$T_TMP/orig" "$p"
 sed -i '/^Signed-off-by:/d' "$p"
 expect_rc 1 "a patch without Signed-off-by fails" "$ROOT/lab/series-check.sh"
 cp "$T_TMP/orig" "$p"
-sed -i 's/^Subject: \[PATCH 1\/1\] riscv: mm: Order/Subject: [PATCH 1\/1] riscv: mm: Reorder/' "$p"
+sed -i 's/^\(Subject: \[PATCH [0-9/]*\] riscv: mm:\) Order/\1 Reorder/' "$p"
 expect_rc 1 "series out of step fail" "$ROOT/lab/series-check.sh"
 expect_out "differ in patches or order" "and says so"
+cp "$T_TMP/orig" "$p"
+r=$(grep -l '^Reported-by: ' "$S"/mainline/0*.patch | head -n 1)
+cp "$r" "$T_TMP/orig-r"
+sed -i '/^Closes: /d' "$r"
+expect_rc 1 "a Reported-by: without its Closes: fails" "$ROOT/lab/series-check.sh"
+expect_out "not followed by Closes" "and says so"
+sed -i '/^Reported-by: /d' "$T_TMP/orig-r" && cp "$T_TMP/orig-r" "$r"
+expect_rc 1 "a series that does not credit the reporter fails" "$ROOT/lab/series-check.sh"
+expect_out "credits the reporter" "and says so"
 t_done
