@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# w1-check.sh KVER [CONFIG]: the series adds no W=1 warning. Rebuilds the
+# objects built from the files the series touches (entry.S, mm/init.c, and
+# through thread_info.h and cacheflush.h asm-offsets) with W=1, in the
+# unfixed and the patched build of KVER, and compares their warnings
+# (file and message; line numbers move).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KVER=${1:-7.3}
+CONFIG=${2:-lab}
+kver_check "$KVER"
+OBJS=(arch/riscv/kernel/asm-offsets.s arch/riscv/kernel/entry.o arch/riscv/mm/init.o)
+RES=$LAB_OUT/w1-$KVER-$CONFIG
+mkdir -p "$RES"
+for v in base patched; do
+	b=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" "$CONFIG")
+	if [ "$v" = base ]; then src=$(kernel_repo "$KVER"); else src=$LAB_CACHE/trees/$KVER/patched; fi
+	log w1 "$KVER $v ($CONFIG): W=1 ${OBJS[*]}"
+	# The W=1 command line differs from the build's: kbuild recompiles them.
+	make -C "$src" O="$b" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" W=1 "${OBJS[@]}" \
+		>"$RES/$v.log" 2>&1 || die "W=1 build of ${OBJS[*]} failed on $KVER $v (log: $RES/$v.log)" \
+		"look at the first error in the log"
+	# A check that compiled nothing would pass for nothing.
+	for o in "${OBJS[@]}"; do
+		grep -qE "^  (CC|AS) +$o\$" "$RES/$v.log" ||
+			die "W=1 did not recompile $o on $KVER $v (log: $RES/$v.log)" "remove the object and run again"
+	done
+	grep -E 'warning:' "$RES/$v.log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u >"$RES/$v.warnings" || true
+done
+new=$(comm -13 "$RES/base.warnings" "$RES/patched.warnings")
+if [ -n "$new" ]; then
+	echo "$new" >&2
+	die "the series adds W=1 warnings on $KVER (logs: $RES/{base,patched}.log)" "fix them in the worktree (make tree KVER=$KVER)"
+fi
+log w1 "$KVER: no new W=1 warning ($(wc -l <"$RES/base.warnings") before and after)"
