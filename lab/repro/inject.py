@@ -142,6 +142,8 @@ BITMAP_SYM = "new_valid_map_cpus" if sym_addr("new_valid_map_cpus") else "new_vm
 BITMAP = sym_addr(BITMAP_SYM)
 OFF_COMM = offset("((struct task_struct *)0)->comm")
 OFF_CPU = offset("((struct task_struct *)0)->thread_info.cpu")
+OFF_KSP = offset("((struct task_struct *)0)->thread_info.kernel_sp")
+PT_SIZE_ON_STACK = (int(ev("sizeof(struct pt_regs)")) + 15) & ~15
 PT = {f: offset("((struct pt_regs *)0)->" + f)
       for f in ("epc", "sp", "tp", "status", "badaddr", "cause")}
 FAULT_SYMS = {}
@@ -641,10 +643,16 @@ def inject(point, genuine=None):
         st[r] = reg(r)
     sp = st["sp"]
     if point.gate == "exit":
-        st["pt_epc"] = read64(sp + PT["epc"])
-        st["pt_sp"] = read64(sp + PT["sp"])
-        st["pt_tp"] = read64(sp + PT["tp"])
-        st["pt_status"] = read64(sp + PT["status"])
+        # sp points to pt_regs in ret_from_exception; in C code called from
+        # there (W1c) pt_regs is where thread_info.kernel_sp says, just
+        # below the top of the stack.
+        base = sp
+        if not RFE <= point.addr <= RFE_END:
+            base = read64(st["current"] + OFF_KSP) - PT_SIZE_ON_STACK
+        st["pt_epc"] = read64(base + PT["epc"])
+        st["pt_sp"] = read64(base + PT["sp"])
+        st["pt_tp"] = read64(base + PT["tp"])
+        st["pt_status"] = read64(base + PT["status"])
     status = st["sstatus"]
     new = (status | SR_SPP) & ~(SR_SPIE | SR_SIE)
     if status & SR_SIE:
