@@ -636,6 +636,9 @@ def inject(point, genuine=None):
         genuine = point.genuine
     st = {}
     st["current"] = current_task()
+    # The top of the stack for the next trap from user mode: a trap nested
+    # in the way back to user mode must not move it.
+    st["ksp"] = read64(st["current"] + OFF_KSP)
     st["cpu"], st["word"], st["mask"] = cpu_bit()
     w = read64(st["word"])
     write64(st["word"], (w & ~st["mask"]) if genuine else (w | st["mask"]))
@@ -676,6 +679,7 @@ def judge(guest, point, st):
     saw_fence = False
     rerun = False
     bit = None
+    ksp = None
     gdb.execute("set scheduler-locking step", to_string=True)
     try:
         prev = None
@@ -716,6 +720,8 @@ def judge(guest, point, st):
                         bad.append("tp %#x != %#x" % (reg("tp"), st["pt_tp"]))
                     if reg("sscratch") != current_from(st):
                         bad.append("sscratch %#x != %#x" % (reg("sscratch"), current_from(st)))
+                    if ksp is not None and ksp != st["ksp"]:
+                        bad.append("thread_info.kernel_sp %#x != %#x" % (ksp, st["ksp"]))
                 if bad:
                     return False, "returned wrong: " + ", ".join(bad)
                 if not rerun:
@@ -730,8 +736,9 @@ def judge(guest, point, st):
             if asm.startswith("sfence.vma"):
                 saw_fence = True
             if asm.strip() == "sret":
-                # The last look at the bitmap while still in S-mode.
+                # The last look at kernel memory while still in S-mode.
                 bit = read64(st["word"]) & st["mask"]
+                ksp = read64(current_from(st) + OFF_KSP)
             prev = pc
             if TRACE:
                 log("  step %s %s" % (symoff(pc), asm))
@@ -783,9 +790,12 @@ def judge_irq(guest, point, st):
     for r in ("tp", "sp", "sscratch"):
         if reg(r) != st[r]:
             bad.append("%s %#x != %#x" % (r, reg(r), st[r]))
+    ksp = read64(st["current"] + OFF_KSP)
+    if ksp != st["ksp"]:
+        bad.append("thread_info.kernel_sp %#x != %#x" % (ksp, st["ksp"]))
     if bad:
         return False, "came back wrong: " + ", ".join(bad)
-    return True, "handled, back at the instruction with tp, sp and sscratch intact"
+    return True, "handled, back at the instruction with tp, sp, sscratch and kernel_sp intact"
 
 
 def judge_switch(guest, point):
