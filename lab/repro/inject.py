@@ -636,9 +636,6 @@ def inject(point, genuine=None):
         genuine = point.genuine
     st = {}
     st["current"] = current_task()
-    # The top of the stack for the next trap from user mode: a trap nested
-    # in the way back to user mode must not move it.
-    st["ksp"] = read64(st["current"] + OFF_KSP)
     st["cpu"], st["word"], st["mask"] = cpu_bit()
     w = read64(st["word"])
     write64(st["word"], (w & ~st["mask"]) if genuine else (w | st["mask"]))
@@ -656,6 +653,11 @@ def inject(point, genuine=None):
         st["pt_sp"] = read64(base + PT["sp"])
         st["pt_tp"] = read64(base + PT["tp"])
         st["pt_status"] = read64(base + PT["status"])
+        # On the way back to user mode ret_from_exception sets
+        # thread_info.kernel_sp to the top of the stack, just above these
+        # pt_regs, for the next trap from user mode; a trap nested there
+        # must not move it.
+        st["ksp"] = base + PT_SIZE_ON_STACK
     status = st["sstatus"]
     new = (status | SR_SPP) & ~(SR_SPIE | SR_SIE)
     if status & SR_SIE:
