@@ -17,7 +17,9 @@ for v in base patched; do
 	b=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" "$CONFIG")
 	if [ "$v" = base ]; then src=$(kernel_repo "$KVER"); else src=$LAB_CACHE/trees/$KVER/patched; fi
 	log w1 "$KVER $v ($CONFIG): W=1 ${OBJS[*]}"
-	# The W=1 command line differs from the build's: kbuild recompiles them.
+	# Removed first, so that they are compiled again whatever was built
+	# last (a previous W=1 run leaves them up to date).
+	for o in "${OBJS[@]}"; do rm -f "$b/$o"; done
 	make -C "$src" O="$b" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" W=1 "${OBJS[@]}" \
 		>"$RES/$v.log" 2>&1 || die "W=1 build of ${OBJS[*]} failed on $KVER $v (log: $RES/$v.log)" \
 		"look at the first error in the log"
