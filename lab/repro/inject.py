@@ -262,12 +262,11 @@ EXIT_SEPC = first_addr(EXIT, lambda s: re.match(r"^csrw\s+sepc,", s) is not None
 EXIT_SRET = last_addr(EXIT, lambda s: s == "sret")
 
 
-def _fences_at_switch():
-    rng = func_range(SWITCH_TO) if SWITCH_TO else None
-    return bool(rng) and any(asm.startswith("sfence.vma") for _, asm, _ in disasm(*rng))
-
-
-FENCES_AT_SWITCH = _fences_at_switch()
+# __switch_to returns into the next task: its ret is where that task has
+# not run yet. A kernel that fences there makes W3/W4 faults impossible.
+SWITCH = disasm(*func_range(SWITCH_TO)) if SWITCH_TO else []
+SWITCH_RET = first_addr(SWITCH, lambda a: a == "ret")
+FENCES_AT_SWITCH = any(asm.startswith("sfence.vma") for _, asm, _ in SWITCH)
 
 
 def symoff(a):
@@ -800,20 +799,17 @@ def judge_irq(guest, point, st):
     return True, "handled, back at the instruction with tp, sp, sscratch and kernel_sp intact"
 
 
-def judge_switch(guest, point):
+def judge_switch():
     """Enter __switch_to with this CPU's bit set; step it alone to its
     return. "fenced": the bit was cleared and an sfence.vma executed."""
     cpu, word, mask = cpu_bit()
     write64(word, read64(word) | mask)
-    # It returns into the next task: stop at its ret, before that task runs.
-    rng = func_range(SWITCH_TO)
-    ret = first_addr(disasm(*rng), lambda a: a == "ret") if rng else None
     saw_fence = False
     gdb.execute("set scheduler-locking step", to_string=True)
     try:
         for _ in range(400):
             pc = stop_pc()
-            if pc == ret:
+            if pc == SWITCH_RET:
                 break
             asm = ARCH.disassemble(pc)[0]["asm"]
             saw_fence = saw_fence or asm.startswith("sfence.vma")
@@ -895,7 +891,19 @@ def main():
     guest = None
     nboot = 0
     t0 = time.time()
+
+    def record(p, obs, detail, nboot, i):
+        res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
+            p.id, p.window, p.ctx, p.where, p.asm, obs, detail.replace("\t", " "), nboot))
+        res.flush()
+        log("%s %-12s %s %-28s %-18s %-9s %s  [%d/%d, %ds]" % (
+            p.id, p.window, p.ctx, p.where, p.asm, obs, detail, i + 1, len(pts), time.time() - t0))
+
     for i, p in enumerate(pts):
+        if FENCES_AT_SWITCH and p.window in ("W3", "W4"):
+            record(p, "excluded", "__switch_to fences a pending mapping (SW): "
+                   "no stale stack translation here", nboot, i)
+            continue
         if guest is None or not guest.alive():
             if guest is not None:
                 guest.close()
@@ -904,19 +912,12 @@ def main():
             global GUEST
             GUEST = guest
         start = guest.console_size()
-        if FENCES_AT_SWITCH and p.window in ("W3", "W4"):
-            res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
-                p.id, p.window, p.ctx, p.where, p.asm, "excluded",
-                "__switch_to fences a pending mapping (SW): no stale stack translation here", nboot))
-            continue
         if p.gate == "switch":
             obs, detail = ("unreached", "gate not reached")
             if reach(guest, p):
-                obs, detail = judge_switch(guest, p)
+                obs, detail = judge_switch()
             delete_breakpoints()
-            res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
-                p.id, p.window, p.ctx, p.where, p.asm, obs, detail, nboot))
-            log("%s %-12s %s %-28s %-9s %s" % (p.id, p.window, p.ctx, p.where, obs, detail))
+            record(p, obs, detail, nboot, i)
             continue
         try:
             reached = reach(guest, p)
@@ -972,11 +973,7 @@ def main():
             if obs != "recover" and guest is not None:
                 guest.close()
                 guest = None
-        res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
-            p.id, p.window, p.ctx, p.where, p.asm, obs, detail.replace("\t", " "), nboot))
-        res.flush()
-        log("%s %-12s %s %-28s %-18s %-9s %s  [%d/%d, %ds]" % (
-            p.id, p.window, p.ctx, p.where, p.asm, obs, detail, i + 1, len(pts), time.time() - t0))
+        record(p, obs, detail, nboot, i)
     if guest is not None:
         guest.close()
     res.close()
@@ -1006,14 +1003,12 @@ def count_main():
     and __switch_to from entry through ret. Median of SAMPLES runs."""
     samples = 5
     do_irq = sym_addr("do_irq")
-    sw_rng = func_range(SWITCH_TO)
-    sw_ret = first_addr(disasm(*sw_rng), lambda a: a == "ret")
     paths = [
         ("syscall-entry", HE, lambda: from_user() and is_victim() and reg("scause") == 8, {ECALL_U}, 0),
         ("user-return", RFE, lambda: returning_to_user() and is_victim(), {EXIT_SRET}, 1),
         ("kernel-irq-entry", HE, lambda: not from_user() and reg("scause") >> 63, {do_irq}, 0),
         ("kernel-return", RFE, lambda: not returning_to_user(), {EXIT_SRET}, 1),
-        ("switch-to", SWITCH_TO, lambda: True, {sw_ret}, 1),
+        ("switch-to", SWITCH_TO, lambda: True, {SWITCH_RET}, 1),
     ]
     guest = Guest(1)
     global GUEST
