@@ -7,9 +7,9 @@ SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched
 CONFIG ?= lab
-export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE MINUTES HARTS
 
-.PHONY: help setup fetch tree export build run repro cost w1 check selftest clean
+.PHONY: help setup fetch tree export build run repro cost w1 soak tree-tests check selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -49,6 +49,14 @@ cost:
 ## w1 KVER=..            no new W=1 warnings in the objects the series touches
 w1:
 	@bash lab/w1-check.sh $(KVER)
+
+## soak KVER=.. [MINUTES=30] [HARTS=8]  the series' selftests, long, on the patched kernel
+soak:
+	@bash lab/soak.sh $(KVER)
+
+## tree-tests KVER=..    the tree's own riscv selftests and test_vmalloc: unfixed vs patched
+tree-tests:
+	@bash lab/tree-tests.sh $(KVER)
 
 ## check                 what CI runs: the lab's own tests, then every registered check
 check:

@@ -4,7 +4,9 @@
  * runs the tests listed in /etc/lab-tests, prints their output as KTAP
  * subtests, and powers off with reboot(2).
  *
- * /etc/lab-tests: one test a line, "NAME TIMEOUT_SECONDS PROGRAM [ARGS...]".
+ * /etc/lab-tests: one test a line,
+ * "NAME TIMEOUT_SECONDS [VAR=VALUE...] PROGRAM [ARGS...]": the VAR=VALUE
+ * words before the program go into its environment.
  * The kernel command line may narrow the list: lab.only=NAME[,NAME...].
  * A test passes when it exits 0, is skipped when it exits 4 (KSFT_SKIP),
  * and fails otherwise or when it outlives its timeout.
@@ -31,6 +33,7 @@
 struct test {
 	char *name;
 	int timeout;
+	char *env[MAX_ARGS + 1];
 	char *argv[MAX_ARGS + 1];
 };
 
@@ -109,7 +112,7 @@ static void load_tests(void)
 	while (fgets(line, sizeof(line), f) && ntests < MAX_TESTS) {
 		struct test *t = &tests[ntests];
 		char *tok, *save;
-		int a = 0;
+		int a = 0, e;
 
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
@@ -119,8 +122,14 @@ static void load_tests(void)
 		t->name = strdup(tok);
 		tok = strtok_r(NULL, " \t\n", &save);
 		t->timeout = tok ? atoi(tok) : 60;
-		while ((tok = strtok_r(NULL, " \t\n", &save)) && a < MAX_ARGS)
-			t->argv[a++] = strdup(tok);
+		e = 0;
+		while ((tok = strtok_r(NULL, " \t\n", &save)) && a < MAX_ARGS) {
+			if (!a && e < MAX_ARGS && strchr(tok, '='))
+				t->env[e++] = strdup(tok);
+			else
+				t->argv[a++] = strdup(tok);
+		}
+		t->env[e] = NULL;
 		t->argv[a] = NULL;
 		if (a && selected(only, t->name))
 			ntests++;
@@ -157,6 +166,8 @@ static int run_test(struct test *t, int *timed_out)
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);
+		for (char **e = t->env; *e; e++)
+			putenv(*e);
 		execv(t->argv[0], t->argv);
 		printf("# exec %s: %s\n", t->argv[0], strerror(errno));
 		_exit(127);

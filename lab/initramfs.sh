@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# initramfs.sh OUTDIR [TESTS_LIST]
+# initramfs.sh OUTDIR [TESTS_LIST...]
 # Build the guest programs of guest/ (static, riscv64) and pack them with the
-# test list (default guest/tests.list) into OUTDIR/initramfs.cpio. No busybox,
+# test lists (default guest/tests.list; several are joined in order) into
+# OUTDIR/initramfs.cpio. If OUTDIR/kselftest exists (lab/kselftest.sh), it
+# goes in as /kselftest. No busybox,
 # no prebuilt user space: /init is guest/init.c. The cpio is written by the
 # kernel's own usr/gen_init_cpio (built for the host from either tree), so
 # device nodes need no root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-OUTDIR=${1:?usage: initramfs.sh OUTDIR [TESTS_LIST]}
-LIST=${2:-$LAB_ROOT/guest/tests.list}
+OUTDIR=${1:?usage: initramfs.sh OUTDIR [TESTS_LIST...]}
+shift
+[ $# -gt 0 ] || set -- "$LAB_ROOT/guest/tests.list"
 mkdir -p "$OUTDIR"
+OUTDIR=$(cd "$OUTDIR" && pwd)
+LIST=$OUTDIR/lab-tests
+cat "$@" >"$LIST"
 GB=$OUTDIR/guest
 
 make -s -C "$LAB_ROOT/guest" O="$GB" CROSS_COMPILE="$CROSS_COMPILE" >"$OUTDIR/guest-build.log" 2>&1 || {
@@ -48,6 +54,16 @@ spec=$OUTDIR/initramfs.spec
 		echo "file /bin/$(basename "$p") $p 0755 0 0"
 	done
 	echo "file /etc/lab-tests $LIST 0644 0 0"
+	if [ -d "$OUTDIR/kselftest" ]; then
+		(cd "$OUTDIR" && find kselftest -mindepth 0 -type d | sort) | while read -r d; do
+			echo "dir /$d 0755 0 0"
+		done
+		(cd "$OUTDIR" && find kselftest -type f | sort) | while read -r f; do
+			mode=0644
+			[ -x "$OUTDIR/$f" ] && mode=0755
+			echo "file /$f $OUTDIR/$f $mode 0 0"
+		done
+	fi
 } >"$spec"
 "$GEN" "$spec" >"$OUTDIR/initramfs.cpio"
 echo "$OUTDIR/initramfs.cpio"

@@ -3,7 +3,9 @@
 #   setup -> fetch the tree -> apply the series -> build -> initramfs -> boot
 #   -> summary. Defaults: 7.3 patched lab.
 # Environment: SMP, MEM, QEMU_CPU, BOOT_TIMEOUT, TESTS (comma-separated guest
-# test names; default all of guest/tests.list).
+# test names; default all of guest/tests.list and the series' selftests,
+# riscv/vmalloc, of lab/kselftest.sh), KSELFTEST=0 (leave those out),
+# TESTS_LIST (a guest test list to use instead of guest/tests.list).
 # Results go to out/KVER-VARIANT-CONFIG/: console.log, summary.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -35,7 +37,13 @@ fi
 t=$(date +%s)
 BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
 times+=("build $(($(date +%s) - t))s")
-step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" >/dev/null
+lists=("${TESTS_LIST:-$LAB_ROOT/guest/tests.list}")
+rm -rf "$RES/kselftest" "$RES/kselftest.list"
+if [ "$CONFIG" != nommu ] && [ "$CONFIG" != rv32 ] && [ "${KSELFTEST:-1}" != 0 ]; then
+	step kselftest "$LAB_ROOT/lab/kselftest.sh" "$KVER" "$VARIANT" "$BUILD" "$RES"
+	lists+=("$RES/kselftest.list")
+fi
+step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" "${lists[@]}" >/dev/null
 
 if [ "$CONFIG" = vector ] && [ -z "${QEMU_CPU:-}" ]; then
 	export QEMU_CPU=rv64,v=true

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# kselftest.sh KVER VARIANT BUILD OUTDIR
+# The kernel's own tests the lab boots with, against the kernel build BUILD
+# of KVER VARIANT:
+#   - tools/testing/selftests/riscv, always from the patched worktree (the
+#     series changes nothing there but add riscv/vmalloc): every
+#     RISCV_SUBTARGETS of the tree, riscv/vmalloc's test module built
+#     against BUILD. An unfixed kernel cannot load that module (it lacks the
+#     export), so for VARIANT=base it is not built and vmalloc_fence skips;
+#   - lib/test_vmalloc.ko of BUILD (CONFIG_TEST_VMALLOC=m in
+#     config/lab.config), for guest/test_vmalloc_run.
+# Installs into OUTDIR/kselftest (kselftest's install layout; the initramfs
+# puts it at /kselftest) and writes two guest test lists:
+#   OUTDIR/kselftest.list   riscv/vmalloc, the series' own tests
+#   OUTDIR/tree-tests.list  the tree's other riscv tests, and test_vmalloc
+# Scripts cannot run in the shell-less initramfs: OUTDIR/kselftest.skipped.
+# Environment: VMALLOC_FENCE_TIMEOUT (300 s), TEST_VMALLOC_TIMEOUT (600 s),
+# TEST_VMALLOC_PARAMS (see below).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage="usage: kselftest.sh KVER VARIANT BUILD OUTDIR"
+KVER=${1:?$usage}
+VARIANT=${2:?$usage}
+BUILD=${3:?$usage}
+OUTDIR=${4:?$usage}
+kver_check "$KVER"
+WT=$LAB_CACHE/trees/$KVER/patched
+case "$VARIANT" in
+patched) KSRC=$WT KDIR=$BUILD ;;
+base) KSRC=$(kernel_repo "$KVER") KDIR=/nonexistent ;;
+*) die "unknown VARIANT '$VARIANT'" "use patched or base" ;;
+esac
+[ -d "$WT/tools/testing/selftests/riscv" ] || die "no worktree with selftests at $WT" "make tree KVER=$KVER"
+[ -f "$BUILD/.config" ] || die "no kernel build at $BUILD" "make build KVER=$KVER VARIANT=$VARIANT"
+grep -q '^CONFIG_MODULES=y' "$BUILD/.config" || die "$BUILD has no CONFIG_MODULES: the test modules cannot load"
+
+mkdir -p "$OUTDIR"
+OUTDIR=$(cd "$OUTDIR" && pwd)
+INST=$OUTDIR/kselftest
+rm -rf "$INST" "$OUTDIR/kselftest.list" "$OUTDIR/tree-tests.list" "$OUTDIR/kselftest.skipped"
+mkdir -p "$OUTDIR"
+
+# Module.symvers (modpost), lib/test_vmalloc.ko and the uapi headers the
+# selftests include.
+run_logged "kselftest: $KVER $VARIANT: modules and headers" "$OUTDIR/kselftest-prepare.log" \
+	make -C "$KSRC" O="$BUILD" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)" modules headers
+run_logged "kselftest: $KVER $VARIANT: tools/testing/selftests/riscv" "$OUTDIR/kselftest-build.log" \
+	make -C "$WT/tools/testing/selftests" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" \
+	TARGETS=riscv O="$BUILD" KDIR="$KDIR" -j"$(nproc)" install INSTALL_PATH="$INST"
+
+# A test the series adds must build: its absence would be a silent skip.
+ours=(riscv/vmap_stack_stress riscv/vmalloc_fence)
+[ "$VARIANT" = base ] || ours+=(riscv/vmalloc_fence_mod/vmalloc_fence_test.ko)
+if [ -d "$WT/tools/testing/selftests/riscv/vmalloc" ]; then
+	for f in "${ours[@]}"; do
+		[ -f "$INST/$f" ] || die "kselftest: $KVER $VARIANT: $f was not built (log: $OUTDIR/kselftest-build.log)" \
+			"read the log; the module needs KDIR=$BUILD with Module.symvers"
+	done
+fi
+
+[ -f "$BUILD/lib/test_vmalloc.ko" ] || die "kselftest: $KVER: no $BUILD/lib/test_vmalloc.ko" \
+	"config/lab.config needs CONFIG_TEST_VMALLOC=m; rebuild with make build KVER=$KVER"
+mkdir -p "$INST/lib"
+cp "$BUILD/lib/test_vmalloc.ko" "$INST/lib/"
+
+# Guest test lines: NAME TIMEOUT PROGRAM [ARGS]. Our tests run their default
+# length (VMALLOC_FENCE_SECONDS, 5 s each); a longer one is given on the
+# kernel command line (init passes NAME=VALUE arguments on as environment).
+: >"$OUTDIR/kselftest.skipped"
+: >"$OUTDIR/kselftest.list"
+: >"$OUTDIR/tree-tests.list"
+while IFS=: read -r col prog; do
+	[ -n "$prog" ] || continue
+	if ! head -c 4 "$INST/$col/$prog" | grep -q 'ELF'; then
+		echo "$col:$prog (a script; the initramfs has no shell)" >>"$OUTDIR/kselftest.skipped"
+		continue
+	fi
+	case "$prog" in
+	vmap_stack_stress | vmalloc_fence)
+		echo "ksft-$col-$prog ${VMALLOC_FENCE_TIMEOUT:-300} /kselftest/$col/$prog" >>"$OUTDIR/kselftest.list"
+		;;
+	*) echo "ksft-$col-$prog 120 /kselftest/$col/$prog" >>"$OUTDIR/tree-tests.list" ;;
+	esac
+done <"$INST/kselftest-list.txt"
+# test_vmalloc.sh's stress mode is nr_threads=<CPUs> test_repeat_count=20
+# with the module's test_loop_count of 1000000: hours under TCG. The lab
+# keeps the threads and scales the counts down (TEST_VMALLOC_PARAMS).
+echo "test_vmalloc ${TEST_VMALLOC_TIMEOUT:-600} /bin/test_vmalloc_run /kselftest/lib/test_vmalloc.ko ${TEST_VMALLOC_PARAMS:-test_repeat_count=1 test_loop_count=1000}" >>"$OUTDIR/tree-tests.list"
+log kselftest "$KVER $VARIANT: $(wc -l <"$OUTDIR/kselftest.list") tests of ours, $(wc -l <"$OUTDIR/tree-tests.list") of the tree's"

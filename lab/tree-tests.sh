@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# tree-tests.sh KVER: the second opinion. Tests nobody on this project
+# wrote, the tree's own tools/testing/selftests/riscv (those the shell-less
+# initramfs can run) and lib/test_vmalloc.c in test_vmalloc.sh's stress mode
+# (scaled down for TCG, see lab/kselftest.sh), booted on the unfixed and on
+# the patched kernel, with the same test programs.
+#
+# Fails if any test or subtest that passes on the unfixed kernel does not
+# pass on the patched one (a skip on both is fine; a test that fails on
+# both fails for reasons of its own, recorded, not judged). Also fails on
+# kernel trouble (Oops, WARNING, ...) or a hang in either boot.
+#
+# Results: out/tree-tests-KVER/results.txt (a line per test and subtest:
+# base and patched side by side), and each boot's console.log.
+# Environment: TREE_TESTS_SMP (2), TREE_TESTS_MEM (2G). test_vmalloc's
+# full_fit_alloc_test maps fls(CPUs) * 64 MiB of single pages per thread:
+# with 4 harts and 1G the guest thrashes; 2 harts and 2G take a minute.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# The comparison alone, for the lab's own tests:
+#   tree-tests.sh --compare BASE_CONSOLE PATCHED_CONSOLE OUTDIR
+# results RESULTS_OF_A_BOOT: "TEST[/SUBTEST] pass|skip|fail" lines.
+results() {
+	tr -d '\r' <"$1" | awk '
+		/^# Subtest: / { top = $3; next }
+		/^(not )?ok [0-9]+ / {
+			r = ($1 == "not") ? "fail" : (/# SKIP/ ? "skip" : "pass")
+			name = ($1 == "not") ? $4 : $3
+			print name, r; next
+		}
+		/^    (not )?ok [0-9]+/ {
+			line = $0; sub(/^    /, "", line)
+			r = (line ~ /^not/) ? "fail" : (line ~ /# SKIP/ ? "skip" : "pass")
+			sub(/^(not )?ok [0-9]+ ?(- )?/, "", line); sub(/ # .*/, "", line)
+			gsub(/ /, "_", line)
+			print top "/" line, r
+		}'
+}
+# compare BASE_CONSOLE PATCHED_CONSOLE RES TITLE: results.txt in RES; dies
+# on a regression.
+compare() {
+	local base=$1 patched=$2 RES=$3 title=$4
+	export LC_ALL=C
+	results "$base" | sort >"$RES/base.results"
+	results "$patched" | sort >"$RES/patched.results"
+	join -a1 -a2 -e missing -o 0,1.2,2.2 "$RES/base.results" "$RES/patched.results" >"$RES/joined"
+
+	{
+		echo "# tree-tests $title"
+		echo "# test base patched verdict"
+		while read -r name b p; do
+			case "$b/$p" in
+			pass/pass | skip/skip | skip/pass | fail/pass | missing/*) verdict=ok ;;
+			fail/fail | fail/skip) verdict="ok (fails on the unfixed kernel too)" ;;
+			*) verdict=REGRESSION ;;
+			esac
+			echo "$name $b $p $verdict"
+		done <"$RES/joined"
+	} >"$RES/results.txt"
+	regressions=$(grep -c ' REGRESSION$' "$RES/results.txt" || true)
+	total=$(grep -c -v '^#' "$RES/results.txt" || true)
+	both_fail=$(grep -c 'too)$' "$RES/results.txt" || true)
+	if [ "$total" -eq 0 ]; then
+		die "tree-tests $title: no results parsed (logs: $RES/base/console.log, $RES/patched/console.log)"
+	fi
+	log tree-tests "$title: $total results, $regressions regressions, $both_fail failing on both kernels ($RES/results.txt)"
+	if [ "$regressions" -ne 0 ]; then
+		grep ' REGRESSION$' "$RES/results.txt" | sed 's/^/    /' >&2
+		die "tree-tests $title: $regressions tests pass on the unfixed kernel and not with the series ($RES/results.txt)" \
+			"read $RES/patched/console.log around those tests"
+	fi
+}
+
+if [ "${1:-}" = --compare ]; then
+	mkdir -p "$4"
+	compare "$2" "$3" "$4" "(compare only)"
+	exit 0
+fi
+
+KVER=${1:?usage: tree-tests.sh KVER}
+kver_check "$KVER"
+RES=$LAB_OUT/tree-tests-$KVER
+rm -rf "$RES"
+mkdir -p "$RES"
+export SMP=${TREE_TESTS_SMP:-2} MEM=${TREE_TESTS_MEM:-2G}
+# The tree's tests provoke SIGILL and SIGSEGV on purpose: keep the
+# kernel's notes of unhandled signals (KERN_INFO) off the console, where
+# they would cut KTAP lines; warnings and worse still show.
+export APPEND="${APPEND:-} loglevel=5"
+
+"$LAB_ROOT/lab/setup.sh"
+"$LAB_ROOT/lab/fetch.sh" "$KVER"
+"$LAB_ROOT/lab/tree.sh" "$KVER" --auto
+rc=0
+for v in base patched; do
+	t=$(date +%s)
+	log tree-tests "$KVER $v: build"
+	build=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" lab)
+	"$LAB_ROOT/lab/kselftest.sh" "$KVER" "$v" "$build" "$RES/$v"
+	"$LAB_ROOT/lab/initramfs.sh" "$RES/$v" "$RES/$v/tree-tests.list" >/dev/null
+	log tree-tests "$KVER $v: boot ($(wc -l <"$RES/$v/tree-tests.list") tests, SMP=$SMP)"
+	# boot.sh fails on any failed test; here only kernel trouble and hangs
+	# fail a boot, test results are compared below.
+	"$LAB_ROOT/lab/boot.sh" "$build/arch/riscv/boot/Image" "$RES/$v/initramfs.cpio" \
+		"$RES/$v/console.log" 2>"$RES/$v/boot.stderr" || true
+	if grep -E 'kernel trouble|timeout|never started|did not finish|no clean power-off|qemu exited' \
+		"$RES/$v/console.log.verdict" >&2; then
+		log tree-tests "$KVER $v: the boot failed (console: $RES/$v/console.log)"
+		rc=1
+	fi
+	log tree-tests "$KVER $v: done in $(($(date +%s) - t))s"
+done
+
+compare "$RES/base/console.log" "$RES/patched/console.log" "$RES" "$KVER: $(tree_version "$KVER"), SMP=$SMP"
+[ "$rc" = 0 ] || die "tree-tests $KVER: a boot had kernel trouble or did not finish (verdicts: $RES/*/console.log.verdict)" \
+	"read the console logs; tests failing on both kernels are listed in $RES/results.txt"
+log tree-tests "$KVER: no regressions"
