@@ -12,6 +12,44 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# summarize RES KVER MINUTES HARTS WALL_SECONDS: RES/summary.txt from
+# RES/console.log.
+summarize() {
+	local RES=$1 KVER=$2 MINUTES=$3 HARTS=$4 wall=$5
+	local clean spaces asids rollover oopses mismatch stress_s module_s
+	stress_s=$(sed -n 's/^soak-stress [0-9]* VMALLOC_FENCE_SECONDS=\([0-9]*\) .*/\1/p' "$RES/soak.list")
+	module_s=$(sed -n 's/^soak-module [0-9]* VMALLOC_FENCE_SECONDS=\([0-9]*\) .*/\1/p' "$RES/soak.list")
+	clean=$(tr -d '\r' <"$RES/console.log")
+	field() { sed -n "s/.*$1.*/\\1/p" <<<"$clean" | tail -n 1; }
+	spaces=$(field '# \([0-9]*\) address spaces:.*')
+	asids=$(field 'ASID allocator using [0-9]* bits (\([0-9]*\) entries).*')
+	rollover="no"
+	[ -n "$spaces" ] && [ -n "$asids" ] && [ "$spaces" -gt "$asids" ] && rollover="yes"
+	oopses=$(grep -c -E 'Oops|Unable to handle kernel|Kernel panic' <<<"$clean" || true)
+	mismatch=$(grep -c -E '^    not ok .*registers intact' <<<"$clean" || true)
+	{
+		echo "soak:        $KVER patched, $MINUTES minutes asked, ${wall}s wall in all, $HARTS harts, MEM ${MEM:-2G}"
+		echo "tree:        $(tree_version "$KVER")"
+		echo "stressor:    ${stress_s}s: $(field '# \([0-9]* address spaces:.*\)')"
+		echo "ASIDs:       ${asids:-?} (rolled over: $rollover)"
+		echo "module:      ${module_s}s: $(field '# \(mappings made: .*\)')"
+		echo "             $(field '# \([0-9]* online CPUs, .*\)')"
+		echo "Oopses:      $oopses"
+		echo "register checks that failed: $mismatch"
+		echo "results:"
+		grep -E '^ *(not )?ok [0-9]+ ' <<<"$clean" | sed 's/^/  /'
+		echo "verdict:     $(tail -n 1 "$RES/console.log.verdict" 2>/dev/null | sed 's/^verdict: //')"
+		echo "console:     $RES/console.log"
+	} >"$RES/summary.txt"
+}
+
+# soak.sh --summary RES KVER MINUTES HARTS: the summary of a finished soak.
+if [ "${1:-}" = --summary ]; then
+	summarize "$2" "$3" "$4" "$5" "?"
+	cat "$2/summary.txt"
+	exit 0
+fi
+
 KVER=${1:-7.3}
 kver_check "$KVER"
 MINUTES=${MINUTES:-30}
@@ -51,28 +89,7 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || rc=$?
 
-clean=$(tr -d '\r' <"$RES/console.log")
-field() { sed -n "s/.*$1.*/\\1/p" <<<"$clean" | tail -n 1; }
-spaces=$(field '# \([0-9]*\) address spaces:.*')
-asids=$(field 'ASID allocator using [0-9]* bits (\([0-9]*\) entries).*')
-rollover="no"
-[ -n "$spaces" ] && [ -n "$asids" ] && [ "$spaces" -gt "$asids" ] && rollover="yes"
-oopses=$(grep -c -E 'Oops|Unable to handle kernel|Kernel panic' <<<"$clean" || true)
-mismatch=$(grep -E '^    not ok .*registers intact' <<<"$clean" | wc -l)
-{
-	echo "soak:        $KVER patched, $MINUTES minutes asked, $(($(date +%s) - t0))s wall in all, $HARTS harts, MEM ${MEM:-2G}"
-	echo "tree:        $(tree_version "$KVER")"
-	echo "stressor:    ${stress_s}s: $(field '# \([0-9]* address spaces:.*\)')"
-	echo "ASIDs:       ${asids:-?} (rolled over: $rollover)"
-	echo "module:      ${module_s}s: $(field '# \(mappings made: .*\)')"
-	echo "             $(field '# \([0-9]* online CPUs, .*\)')"
-	echo "Oopses:      $oopses"
-	echo "register checks that failed: $mismatch"
-	echo "results:"
-	grep -E '^ *(not )?ok [0-9]+ ' <<<"$clean" | sed 's/^/  /'
-	echo "verdict:     $(tail -n 1 "$RES/console.log.verdict" 2>/dev/null | sed 's/^verdict: //')"
-	echo "console:     $RES/console.log"
-} >"$RES/summary.txt"
+summarize "$RES" "$KVER" "$MINUTES" "$HARTS" "$(($(date +%s) - t0))"
 cat "$RES/summary.txt"
 [ "$rc" = 0 ] || die "soak $KVER on $HARTS harts failed (console: $RES/console.log)" \
 	"read the verdict in $RES/console.log.verdict"
