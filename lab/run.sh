@@ -4,8 +4,7 @@
 #   -> summary. Defaults: 7.3 patched lab.
 # Environment: SMP, MEM, QEMU_CPU, BOOT_TIMEOUT, TESTS (comma-separated guest
 # test names; default all of guest/tests.list and the series' selftests,
-# riscv/vmalloc, of lab/kselftest.sh), KSELFTEST=0 (leave those out),
-# TESTS_LIST (a guest test list to use instead of guest/tests.list).
+# riscv/vmalloc, of lab/kselftest.sh), KSELFTEST=0 (leave those out).
 # Results go to out/KVER-VARIANT-CONFIG/: console.log, summary.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -37,7 +36,7 @@ fi
 t=$(date +%s)
 BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
 times+=("build $(($(date +%s) - t))s")
-lists=("${TESTS_LIST:-$LAB_ROOT/guest/tests.list}")
+lists=("$LAB_ROOT/guest/tests.list")
 rm -rf "$RES/kselftest" "$RES/kselftest.list"
 if [ "$CONFIG" != nommu ] && [ "$CONFIG" != rv32 ] && [ "${KSELFTEST:-1}" != 0 ]; then
 	step kselftest "$LAB_ROOT/lab/kselftest.sh" "$KVER" "$VARIANT" "$BUILD" "$RES"
