@@ -3,6 +3,7 @@
 #   KVER    7.3 | 6.12
 #   VARIANT base (the pristine tree) | patched (the tree with the series)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
+#           | distro (lab + config/distro.config: Debian's riscv64 options)
 #           | rv32 (config/rv32.config, build checks only)
 #           | nommu (the tree's nommu_virt_defconfig, build checks only)
 #
@@ -37,9 +38,10 @@ VERIFY=1
 case "$CONFIG" in
 lab) FRAGS=("$LAB_ROOT/config/lab.config") ;;
 vector) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/vector.config") ;;
+distro) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/distro.config") ;;
 rv32) FRAGS=("$LAB_ROOT/config/rv32.config") ;;
 nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") BASECFG= MODE= VERIFY= ;;
-*) die "unknown CONFIG '$CONFIG'" "use lab, vector, rv32 or nommu (see config/)" ;;
+*) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, rv32 or nommu (see config/)" ;;
 esac
 
 OUT=$LAB_CACHE/builds/$KVER/$VARIANT-$CONFIG
