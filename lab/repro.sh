@@ -28,7 +28,7 @@ BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
 "$LAB_ROOT/lab/initramfs.sh" "$RES" "$LAB_ROOT/guest/repro.list" >/dev/null
 
 cpu=rv64
-[ "$CONFIG" = vector ] && cpu=rv64,v=true
+case "$CONFIG" in vector | distro) cpu=rv64,v=true ;; esac
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 REPRO_QEMU="qemu-system-riscv64 -machine virt,acpi=off -cpu $cpu -smp ${SMP:-2} -m 1G -nographic -no-reboot"
 REPRO_QEMU+=" -bios $FW -kernel $BUILD/arch/riscv/boot/Image -initrd $RES/initramfs.cpio"

@@ -44,7 +44,8 @@ if [ "$CONFIG" != nommu ] && [ "$CONFIG" != rv32 ] && [ "${KSELFTEST:-1}" != 0 ]
 fi
 step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" "${lists[@]}" >/dev/null
 
-if [ "$CONFIG" = vector ] && [ -z "${QEMU_CPU:-}" ]; then
+# Both configs have RISCV_ISA_V: give the guest a vector unit.
+if { [ "$CONFIG" = vector ] || [ "$CONFIG" = distro ]; } && [ -z "${QEMU_CPU:-}" ]; then
 	export QEMU_CPU=rv64,v=true
 fi
 APPEND="${APPEND:-}${TESTS:+ lab.only=$TESTS}"
