@@ -3,6 +3,7 @@
 #   KVER     7.3 (mainline, default) | 6.12 (Debian linux-source-6.12)
 #   VARIANT  patched (default) | base
 #   CONFIG   lab (default) | vector (config/vector.config on top)
+#            | distro (config/distro.config on top: Debian's riscv64 options)
 SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched

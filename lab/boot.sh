@@ -2,7 +2,7 @@
 # boot.sh IMAGE INITRD LOG
 # Boot a kernel on QEMU virt with OpenSBI, save the console to LOG and judge
 # it with verdict.sh. Environment:
-#   SMP (4), MEM (1G), QEMU_CPU (rv64; "rv64,v=true" for vector),
+#   SMP (4), MEM (1G), QEMU_CPU (rv64; "rv64,v=true" for vector and distro),
 #   BOOT_TIMEOUT (300 s), APPEND (extra kernel arguments),
 #   QEMU_EXTRA (extra QEMU arguments, e.g. "-s -S" for gdb).
 set -euo pipefail
