@@ -16,6 +16,9 @@ BASE_PKGS=(
 	make gcc flex bison bc libssl-dev libelf-dev cpio rsync kmod xz-utils
 	git python3 perl curl
 	python3-ply python3-git
+	# clang builds (LLVM=-19): v7.3 needs LLVM >= 17, bookworm's default
+	# clang is 14; 19 also builds CONFIG_SHADOW_CALL_STACK for riscv.
+	clang-19 lld-19 llvm-19
 )
 # Packages preferred from backports (with the minimum version we accept).
 BPO_PKGS=(qemu-system-riscv opensbi)
