@@ -29,7 +29,8 @@ elif [ "$qexit" != 0 ]; then
 	fail=1
 fi
 
-bad_re='Oops|Kernel panic|BUG:|Unable to handle kernel|WARNING: CPU:|self-detected stall|rcu: INFO|soft lockup|hard LOCKUP|blocked for more than|Kernel BUG|general protection'
+# The trouble words, shared with lab/repro/inject.py.
+bad_re=$(grep -v -e '^#' -e '^$' "$(dirname "$0")/trouble.re" | paste -s -d '|')
 if hits=$(grep -E -n "$bad_re" <<<"$clean" | head -n 5) && [ -n "$hits" ]; then
 	say "kernel trouble on the console:"
 	sed 's/^/    /' <<<"$hits"

@@ -17,6 +17,8 @@ mk() {
 expect_rc 1 "an Oops fails" "$V" "$(mk oops '/Run \/init/a [    1.0] Oops - Unable to handle kernel paging request [#1]')"
 expect_rc 1 "a panic fails" "$V" "$(mk panic '/Run \/init/a [    1.0] Kernel panic - not syncing: Fatal exception')"
 expect_rc 1 "a WARNING fails" "$V" "$(mk warn '/Run \/init/a [    1.0] WARNING: CPU: 1 PID: 1 at mm/vmalloc.c:1 foo')"
+expect_rc 1 "a WARNING in 7.3's format fails" "$V" "$(mk warn73 '/Run \/init/a [    2.9] WARNING: at try_to_wake_up+0x2ee/0x3c2, CPU#0: after/36')"
+expect_rc 1 "a recursive fault fails" "$V" "$(mk recursive '/Run \/init/a [    2.9] Fixing recursive fault but reboot is needed!')"
 expect_rc 1 "an RCU stall fails" "$V" "$(mk stall '/Run \/init/a [   22.0] rcu: INFO: rcu_sched self-detected stall on CPU')"
 expect_rc 1 "a failed test fails" "$V" "$(mk notok 's/^ok 1 trapcheck/not ok 1 trapcheck/')"
 expect_out 'not ok 1 trapcheck' "the verdict names the failed test"
