@@ -8,6 +8,8 @@
  * "NAME TIMEOUT_SECONDS [VAR=VALUE...] PROGRAM [ARGS...]": the VAR=VALUE
  * words before the program go into its environment.
  * The kernel command line may narrow the list: lab.only=NAME[,NAME...].
+ * lab.cpu=N pins init, and so by default what it runs, to CPU N (the
+ * aftermath matrix keeps its victim's CPU free of other user tasks).
  * A test passes when it exits 0, is skipped when it exits 4 (KSFT_SKIP),
  * and fails otherwise or when it outlives its timeout.
  */
@@ -15,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_TESTS 64
+#define MAX_TESTS 256
 #define MAX_ARGS 32
 #define KSFT_SKIP 4
 
@@ -57,8 +60,8 @@ static void mnt(const char *src, const char *dir, const char *type)
 		printf("# lab-init: mount %s on %s: %s\n", type, dir, strerror(errno));
 }
 
-/* The value of lab.only= on the kernel command line, or NULL. */
-static char *cmdline_only(void)
+/* The value of KEY (e.g. "lab.only=") on the kernel command line, or NULL. */
+static char *cmdline_value(const char *key)
 {
 	static char buf[4096];
 	char *p, *e;
@@ -72,10 +75,10 @@ static char *cmdline_only(void)
 	if (n <= 0)
 		return NULL;
 	buf[n] = 0;
-	p = strstr(buf, "lab.only=");
+	p = strstr(buf, key);
 	if (!p)
 		return NULL;
-	p += strlen("lab.only=");
+	p += strlen(key);
 	for (e = p; *e && *e != ' ' && *e != '\n'; e++)
 		;
 	*e = 0;
@@ -102,7 +105,7 @@ static int selected(const char *only, const char *name)
 static void load_tests(void)
 {
 	FILE *f = fopen("/etc/lab-tests", "r");
-	char *only = cmdline_only();
+	char *only = cmdline_value("lab.only=");
 	char line[1024];
 
 	if (!f) {
@@ -221,6 +224,15 @@ int main(void)
 	mnt("devtmpfs", "/dev", "devtmpfs");
 	mnt("debugfs", "/sys/kernel/debug", "debugfs");
 
+	if (cmdline_value("lab.cpu=")) {
+		cpu_set_t set;
+		int cpu = atoi(cmdline_value("lab.cpu="));
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			printf("# lab-init: lab.cpu=%d: %s\n", cpu, strerror(errno));
+	}
 	load_tests();
 	printf("KTAP version 1\n1..%d\n", ntests);
 	for (i = 0; i < ntests; i++) {

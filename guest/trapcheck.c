@@ -9,7 +9,7 @@
  *
  * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
  *
- *   trapcheck [-p PROCS] [-t SECONDS] [-k SYMBOL] [-q]
+ *   trapcheck [-p PROCS] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-x] [-q]
  *     PROCS    processes (default: 2 per online CPU)
  *     SECONDS  how long each process runs (default 3)
  *     SYMBOL   security probe: process 0 makes its system calls with tp
@@ -17,6 +17,15 @@
  *              /proc/kallsyms), a canary the fault injector watches: a
  *              kernel that takes a user tp for its own must not write
  *              through it
+ *     NAME     the name (comm) of every process, instead of "trapcheck":
+ *              the fault injector picks its victims by name
+ *     IDLE     seconds to sleep before the work, leaving the CPUs idle
+ *              (the aftermath matrix: a CPU whose task died in the kernel
+ *              then takes only interrupts from the idle loop)
+ *     -x       end at the first process killed by a signal: kill the
+ *              others and report (the aftermath matrix's victim, killed
+ *              by an injected kernel fault; a dying parent takes its
+ *              children along)
  *
  * The first test runs a probe that corrupts s5 on purpose and requires the
  * checker to see it, so a checker that cannot fail fails.
@@ -30,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -59,6 +69,7 @@ struct result {
 
 static long page_size;
 static unsigned long canary;	/* tp for process 0's system calls, if set */
+static int end_on_kill;		/* -x */
 
 static unsigned long pattern(unsigned long seed, int reg)
 {
@@ -135,6 +146,12 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 	cpu_set_t set;
 	int r;
 
+	if (end_on_kill) {
+		/* Die with the parent, also if it died before this call. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
+	}
 	CPU_ZERO(&set);
 	CPU_SET(idx % ncpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
@@ -244,14 +261,15 @@ static unsigned long kallsyms_lookup(const char *name)
 int main(int argc, char **argv)
 {
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int procs = 0, verbose = 1, opt, i, failed = 0, crashed = 0;
-	double seconds = 3;
+	int procs = 0, verbose = 1, opt, i, failed = 0, crashed = 0, stopped = 0;
+	double seconds = 3, idle = 0;
 	struct result *res;
 	unsigned long total = 0, cpus = 0;
+	pid_t *pids;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:t:k:q")) != -1) {
+	while ((opt = getopt(argc, argv, "p:t:k:n:w:xq")) != -1) {
 		switch (opt) {
 		case 'p':
 			procs = atoi(optarg);
@@ -262,6 +280,15 @@ int main(int argc, char **argv)
 		case 'q':
 			verbose = 0;
 			break;
+		case 'n':
+			prctl(PR_SET_NAME, optarg);
+			break;
+		case 'x':
+			end_on_kill = 1;
+			break;
+		case 'w':
+			idle = atof(optarg);
+			break;
 		case 'k':
 			canary = kallsyms_lookup(optarg);
 			if (!canary) {
@@ -270,9 +297,15 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-k symbol] [-q]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-k symbol] [-n name] [-w idle] [-x] [-q]\n",
+				argv[0]);
 			return 2;
 		}
+	}
+	if (idle > 0) {
+		struct timespec ts = { (time_t)idle, (long)((idle - (time_t)idle) * 1e9) };
+
+		nanosleep(&ts, NULL);
 	}
 	if (ncpu < 1)
 		ncpu = 1;
@@ -298,6 +331,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memset(res, 0, procs * sizeof(*res));
+	pids = calloc(procs, sizeof(*pids));
+	if (!pids) {
+		printf("Bail out! no memory\n");
+		return 1;
+	}
 
 	for (i = 0; i < procs; i++) {
 		pid_t pid = fork();
@@ -309,6 +347,19 @@ int main(int argc, char **argv)
 		}
 		if (pid == 0)
 			child(i, ncpu, seconds, &res[i], verbose);
+		pids[i] = pid;
+		/*
+		 * Move it to its CPU before it first runs: it need not wait for
+		 * a turn on ours (with -x ours may be busy, and the lab's
+		 * aftermath matrix waits for the child on another CPU).
+		 */
+		{
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(i % ncpu, &set);
+			sched_setaffinity(pid, sizeof(set), &set);
+		}
 	}
 	for (;;) {
 		int status;
@@ -316,10 +367,22 @@ int main(int argc, char **argv)
 
 		if (pid < 0)
 			break;
-		if (WIFSIGNALED(status)) {
+		for (i = 0; i < procs; i++)
+			if (pids[i] == pid)
+				pids[i] = 0;	/* reaped: never kill it again */
+		if (WIFSIGNALED(status) && stopped && WTERMSIG(status) == SIGKILL) {
+			/* One of those -x stopped. */
+		} else if (WIFSIGNALED(status)) {
 			printf("# child %d killed by signal %d (%s)\n", pid,
 			       WTERMSIG(status), strsignal(WTERMSIG(status)));
 			crashed++;
+			if (end_on_kill && !stopped) {
+				printf("# -x: stopping the other processes\n");
+				for (int k = 0; k < procs; k++)
+					if (pids[k] > 0)
+						kill(pids[k], SIGKILL);
+				stopped = 1;
+			}
 		} else if (WEXITSTATUS(status)) {
 			printf("# child %d exited with %d\n", pid, WEXITSTATUS(status));
 			crashed++;
