@@ -9,7 +9,7 @@
  *
  * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
  *
- *   trapcheck [-p PROCS] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-x] [-q]
+ *   trapcheck [-p PROCS] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-q]
  *     PROCS    processes (default: 2 per online CPU)
  *     SECONDS  how long each process runs (default 3)
  *     SYMBOL   security probe: process 0 makes its system calls with tp
@@ -22,6 +22,10 @@
  *     IDLE     seconds to sleep before the work, leaving the CPUs idle
  *              (the aftermath matrix: a CPU whose task died in the kernel
  *              then takes only interrupts from the idle loop)
+ *     BYTES    each iteration also reads BYTES from /dev/zero into memory
+ *              faulted in beforehand: kernel time with interrupts on and
+ *              no lock held (the kernel zeroes user memory), where the
+ *              aftermath matrix takes its traps from S-mode
  *     -x       end at the first process killed by a signal: kill the
  *              others and report (the aftermath matrix's victim, killed
  *              by an injected kernel fault; a dying parent takes its
@@ -32,6 +36,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -70,6 +75,7 @@ struct result {
 static long page_size;
 static unsigned long canary;	/* tp for process 0's system calls, if set */
 static int end_on_kill;		/* -x */
+static long zero_bytes;		/* -z */
 
 static unsigned long pattern(unsigned long seed, int reg)
 {
@@ -142,9 +148,9 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 	unsigned long seed = ((unsigned long)getpid() << 32) ^ 0x5a5a0000UL;
 	double end = now() + seconds;
 	unsigned long iter = 0;
-	char *pages;
+	char *pages, *zbuf = NULL;
 	cpu_set_t set;
-	int r;
+	int r, zfd = -1;
 
 	if (end_on_kill) {
 		/* Die with the parent, also if it died before this call. */
@@ -163,8 +169,22 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 		printf("# pid %d: mmap: %s\n", getpid(), strerror(errno));
 		_exit(1);
 	}
+	if (zero_bytes > 0) {
+		zfd = open("/dev/zero", O_RDONLY);
+		zbuf = mmap(NULL, zero_bytes, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (zfd < 0 || zbuf == MAP_FAILED) {
+			printf("# pid %d: /dev/zero: %s\n", getpid(), strerror(errno));
+			_exit(1);
+		}
+		memset(zbuf, 1, zero_bytes);
+	}
 
 	while (now() < end) {
+		if (zfd >= 0 && read(zfd, zbuf, zero_bytes) != zero_bytes) {
+			res->bad[M_ECALL]++;
+			printf("# pid %d: read /dev/zero: %s\n", getpid(), strerror(errno));
+		}
 		for (enum mode m = 0; m < M_NR; m++) {
 			char *page = pages + (iter % NPAGES) * page_size;
 
@@ -269,7 +289,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:t:k:n:w:xq")) != -1) {
+	while ((opt = getopt(argc, argv, "p:t:k:n:w:z:xq")) != -1) {
 		switch (opt) {
 		case 'p':
 			procs = atoi(optarg);
@@ -289,6 +309,9 @@ int main(int argc, char **argv)
 		case 'w':
 			idle = atof(optarg);
 			break;
+		case 'z':
+			zero_bytes = atol(optarg);
+			break;
 		case 'k':
 			canary = kallsyms_lookup(optarg);
 			if (!canary) {
@@ -297,7 +320,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-k symbol] [-n name] [-w idle] [-x] [-q]\n",
+			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-q]\n",
 				argv[0]);
 			return 2;
 		}
