@@ -5,6 +5,16 @@
 #   REPRO_LIST=1            list the points and exit
 #   REPRO_COUNT=1           no injection: count the instructions the entry,
 #                           exit and switch code retire (lab/cost.sh)
+#   REPRO_AFTER=1           the aftermath matrix: at every fault point a
+#                           fault the retry cannot cure, in the victim, with
+#                           oops=panic off; the machine must survive it
+#                           (one Oops, then a clean workload on every hart).
+#                           Results in out/repro-after-KVER-VARIANT-CONFIG/,
+#                           held to lab/repro/expected-after.tsv.
+#   REPRO_ROUNDS (100)      aftermath: victim/after rounds a boot runs
+#   REPRO_AFTER_SECONDS (2) aftermath: how long the after workload runs
+#   REPRO_BUILD=DIR         use this kernel build (Image, vmlinux) as it is
+#                           instead of lab/build.sh's
 #   SMP (2)                 harts of the guest
 # Results in out/repro-KVER-VARIANT-CONFIG/: results.tsv, table.txt,
 # ktap.txt and one console log per boot. Exits 1 when an observation
@@ -17,25 +27,54 @@ VARIANT=${2:-base}
 CONFIG=${3:-lab}
 kver_check "$KVER"
 NAME=repro-$KVER-$VARIANT-$CONFIG
-[ "${REPRO_COUNT:-}" = 1 ] && NAME=cost-$KVER-$VARIANT-$CONFIG
+AFTER=${REPRO_AFTER:-}
+[ "$AFTER" = 1 ] && NAME=repro-after-$KVER-$VARIANT-$CONFIG
+[ "${REPRO_COUNT:-}" = 1 ] && NAME=cost-$KVER-$VARIANT-$CONFIG AFTER=
 RES=$LAB_OUT/$NAME
 rm -rf "$RES"
 mkdir -p "$RES"
 
 "$LAB_ROOT/lab/setup.sh"
 "$LAB_ROOT/lab/fetch.sh" "$KVER"
-BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
-"$LAB_ROOT/lab/initramfs.sh" "$RES" "$LAB_ROOT/guest/repro.list" >/dev/null
+if [ -n "${REPRO_BUILD:-}" ]; then
+	BUILD=$REPRO_BUILD
+	if [ ! -f "$BUILD/vmlinux" ] || [ ! -f "$BUILD/arch/riscv/boot/Image" ]; then
+		die "REPRO_BUILD=$BUILD has no vmlinux and arch/riscv/boot/Image"
+	fi
+	log repro "using the build in $BUILD as it is"
+else
+	BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
+fi
+LIST=$LAB_ROOT/guest/repro.list
+KARGS=oops=panic
+ROUNDS=${REPRO_ROUNDS:-100}
+if [ "$AFTER" = 1 ]; then
+	# Rounds of: the victim, until one of its processes is killed (the
+	# injected fault), then a workload on every hart. A kernel that oopses
+	# must go on running, so no oops=panic.
+	LIST=$RES/after.list
+	for ((r = 1; r <= ROUNDS; r++)); do
+		printf 'victim-%03d 120 /bin/trapcheck -x -p %s -z 1048576 -t 60\n' "$r" "${SMP:-2}"
+		printf 'after-%03d 60 /bin/trapcheck -n after -w 1 -t %s\n' "$r" "${REPRO_AFTER_SECONDS:-2}"
+	done >"$LIST"
+	# init (and what it runs) on CPU 0, the victim alone on the last CPU.
+	KARGS=lab.cpu=0
+	export REPRO_VICTIM_CPU=$((${SMP:-2} - 1))
+fi
+"$LAB_ROOT/lab/initramfs.sh" "$RES" "$LIST" >/dev/null
 
 cpu=rv64
 case "$CONFIG" in vector | distro) cpu=rv64,v=true ;; esac
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 REPRO_QEMU="qemu-system-riscv64 -machine virt,acpi=off -cpu $cpu -smp ${SMP:-2} -m 1G -nographic -no-reboot"
 REPRO_QEMU+=" -bios $FW -kernel $BUILD/arch/riscv/boot/Image -initrd $RES/initramfs.cpio"
-REPRO_QEMU+=" -append 'console=ttyS0 panic=-1 oops=panic printk.time=1'"
+REPRO_QEMU+=" -append 'console=ttyS0 panic=-1 $KARGS printk.time=1'"
 export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-} REPRO_COUNT=${REPRO_COUNT:-}
+export REPRO_AFTER=$AFTER REPRO_ROUNDS=$ROUNDS
 
-log repro "$KVER $VARIANT ($CONFIG): $(tree_version "$KVER")"
+MODE=
+[ "$AFTER" = 1 ] && MODE=" aftermath"
+log repro "$KVER $VARIANT ($CONFIG)$MODE: $(tree_version "$KVER")"
 # No QEMU of this run outlives it, whatever happens to gdb.
 trap 'pkill -f -- "-initrd $RES/initramfs.cpio" 2>/dev/null || true' EXIT
 t=$(date +%s)
@@ -52,7 +91,7 @@ while kill -0 "$gpid" 2>/dev/null; do
 		done_n=0
 		[ -f "$RES/results.tsv" ] && done_n=$(($(wc -l <"$RES/results.tsv") - 1))
 		latest=$(grep '^\[repro\] [P0-9a-z]' "$RES/gdb.log" | tail -n 1 | cut -c9- | tr -s ' ' | cut -c1-110 || true)
-		log repro "$KVER $VARIANT ($CONFIG): $done_n points done, $(($(date +%s) - t))s; latest: ${latest:-none yet}"
+		log repro "$KVER $VARIANT ($CONFIG)$MODE: $done_n points done, $(($(date +%s) - t))s; latest: ${latest:-none yet}"
 	fi
 done
 wait "$gpid" || rc=$?
@@ -62,18 +101,21 @@ if [ "$rc" != 0 ] || grep -q '^\[repro\] ERROR' "$RES/gdb.log"; then
 fi
 [ "${REPRO_LIST:-}" = 1 ] && exit 0
 if [ "${REPRO_COUNT:-}" = 1 ]; then
-	log repro "$KVER $VARIANT ($CONFIG): instruction counts in $RES/cost.tsv"
+	log repro "$KVER $VARIANT ($CONFIG)$MODE: instruction counts in $RES/cost.tsv"
 	exit 0
 fi
 
 # Compare with the expectations; write KTAP and a table.
-"$LAB_ROOT/lab/repro/compare.sh" "$RES/results.tsv" "$VARIANT" "$KVER $VARIANT $CONFIG ($(tree_version "$KVER"))" "$RES" || rc=1
+EXPECTED=$LAB_ROOT/lab/repro/expected.tsv
+[ "$AFTER" = 1 ] && EXPECTED=$LAB_ROOT/lab/repro/expected-after.tsv
+REPRO_EXPECTED=$EXPECTED "$LAB_ROOT/lab/repro/compare.sh" "$RES/results.tsv" "$VARIANT" \
+	"$KVER $VARIANT $CONFIG$MODE ($(tree_version "$KVER"))" "$RES" || rc=1
 column -t -s $'\t' "$RES/table.txt" >"$RES/table.pretty" 2>/dev/null || cp "$RES/table.txt" "$RES/table.pretty"
 n=$(($(wc -l <"$RES/results.tsv") - 1))
-log repro "$KVER $VARIANT ($CONFIG): $n points in $(($(date +%s) - t))s; by window/outcome: $(cat "$RES/counts.txt")"
+log repro "$KVER $VARIANT ($CONFIG)$MODE: $n points in $(($(date +%s) - t))s; by window/outcome: $(cat "$RES/counts.txt")"
 if [ "$rc" != 0 ]; then
 	grep '^not ok' "$RES/ktap.txt" | head -n 20 >&2
-	die "fault injection on $KVER $VARIANT did not match lab/repro/expected.tsv (table: $RES/table.pretty)" \
+	die "fault injection$MODE on $KVER $VARIANT did not match ${EXPECTED#"$LAB_ROOT/"} (table: $RES/table.pretty)" \
 		"look at the console of the boot named in results.tsv; REPRO_ONLY=<point> reruns one point"
 fi
-log repro "$KVER $VARIANT ($CONFIG): every point as expected (table: $RES/table.pretty)"
+log repro "$KVER $VARIANT ($CONFIG)$MODE: every point as expected (table: $RES/table.pretty)"

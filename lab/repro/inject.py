@@ -9,6 +9,9 @@ with the environment:
     REPRO_QEMU      the QEMU command line (a bash string) without gdb options
     REPRO_ONLY      optional: comma-separated point ids or windows to run
     REPRO_LIST      optional: "1" to list the points and exit
+    REPRO_AFTER     optional: "1" for the aftermath matrix (below)
+    REPRO_ROUNDS    with REPRO_AFTER: victim/after rounds the guest's list
+                    holds (lab/repro.sh generates it)
 
 QEMU's TLB never caches an invalid PTE, so the fault the report describes
 cannot happen by itself under QEMU. We make it happen: at an instruction I
@@ -54,6 +57,32 @@ Controls:
   CTRL-refault  the same with the bit set, and once the kernel has fenced and
                 retried, the retried access faults again (a fault the retry
                 does not cure): must Oops, not loop (R6)
+
+Aftermath (REPRO_AFTER=1): every fault point (not SW, not the -irq points,
+not W3-tp, which is W3's first point again) is injected as a fault the
+retry cannot cure (this CPU's bit clear), in the victim, with oops=panic
+off. The guest's list is "victim-NN, after-NN" rounds: the victim
+(trapcheck -x, never PID 1) runs until one of its processes is killed by a
+signal, then kills the others; after-NN (trapcheck -n after -w 1) leaves
+the CPUs idle for a second, then works every hart for a few. init runs on
+CPU 0 (lab.cpu=0) and victims are taken on the last CPU alone
+(REPRO_VICTIM_CPU), so that once the victim died there, that CPU runs
+kernel threads and idles on interrupts, with whatever state the Oops left,
+until the after workload. S-context points: the victim is stopped in
+lock-free kernel code (__clear_user, trapcheck -z), takes an interrupt
+there, and the fault is injected on that interrupt's way in or out; an
+Oops with a lock held can stop any kernel and is not what this judges.
+After the injection:
+  1. at the first switch away from the victim on its hart, sscratch must
+     no longer hold the victim (the next task starts with sscratch 0, R2);
+  2. the guest runs on until after-NN's result line (or trouble, or a
+     timeout), and lab/repro/aftermath.py judges the console since the
+     injection: "survive" (exactly one Oops, in the victim; the victim
+     killed; no other kernel trouble; after-NN ok), else trouble, panic,
+     hang, no-oops or after-failed. A survived point whose check 1 failed
+     is "sscratch".
+A survived point leaves the machine for the next round; anything else
+costs a boot.
 """
 
 import os
@@ -61,10 +90,14 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aftermath as aftermath_verdict  # noqa: E402 - lab/repro/aftermath.py
 
 OUT = os.environ["REPRO_OUT"]
 QEMU = os.environ.get("REPRO_QEMU", "")
@@ -72,6 +105,12 @@ ONLY = [s for s in os.environ.get("REPRO_ONLY", "").split(",") if s]
 LIST_ONLY = os.environ.get("REPRO_LIST", "") == "1"
 TRACE = os.environ.get("REPRO_TRACE", "") == "1"
 COUNT = os.environ.get("REPRO_COUNT", "") == "1"
+AFTER = os.environ.get("REPRO_AFTER", "") == "1"
+ROUNDS = int(os.environ.get("REPRO_ROUNDS", "0") or 0)
+# Aftermath: victims only on this CPU, which no other user task uses (init
+# runs on CPU 0, lab.cpu=0): once the victim died there, that CPU idles on
+# interrupts until the after workload, with whatever state the Oops left.
+VICTIM_CPU = int(os.environ.get("REPRO_VICTIM_CPU", "-1") or -1)
 
 SR_SIE = 1 << 1
 SR_SPIE = 1 << 5
@@ -84,11 +123,14 @@ GATE_TIMEOUT = 40      # seconds to reach a point's gate
 STEP_LIMIT = 600       # instructions stepped after an injection
 SETTLE = 0.7           # seconds the guest runs on after a recovery
 OOPS_TIMEOUT = 15      # seconds to wait for a non-recovered point's outcome
+VICTIM_TIMEOUT = 20    # aftermath: seconds from the injection to the victim's end
+AFTER_TIMEOUT = 40     # aftermath: seconds from the victim's end to after-NN's
+GRACE = 2              # aftermath: seconds the console runs on after trouble
 
+# Kernel trouble (lab/trouble.re, shared with lab/verdict.sh) and, after a
+# recovery, the victim's complaints.
 BAD_CONSOLE = re.compile(
-    r"Oops|Kernel panic|BUG:|Unable to handle kernel|WARNING: CPU:|"
-    r"self-detected stall|soft lockup|killed by signal|expected 0x|"
-    r"not ok \d+|sp changed|exited with")
+    aftermath_verdict.TROUBLE + r"|killed by signal|expected 0x|not ok \d+|sp changed|exited with")
 
 
 def log(msg):
@@ -143,6 +185,7 @@ BITMAP = sym_addr(BITMAP_SYM)
 OFF_COMM = offset("((struct task_struct *)0)->comm")
 OFF_CPU = offset("((struct task_struct *)0)->thread_info.cpu")
 OFF_KSP = offset("((struct task_struct *)0)->thread_info.kernel_sp")
+OFF_PREEMPT = offset("((struct task_struct *)0)->thread_info.preempt_count")
 PT_SIZE_ON_STACK = (int(ev("sizeof(struct pt_regs)")) + 15) & ~15
 PT = {f: offset("((struct pt_regs *)0)->" + f)
       for f in ("epc", "sp", "tp", "status", "badaddr", "cause")}
@@ -389,6 +432,7 @@ class Guest:
         self.timer = None
         self.timed_out = False
         self.victim_up = False
+        self.victim_thread = None
         for _ in range(100):
             try:
                 gdb.execute("target remote 127.0.0.1:%d" % self.port, to_string=True)
@@ -407,16 +451,8 @@ class Guest:
         self.timed_out = False
 
         def fire():
-            # Pause the VM through the monitor: the gdbstub reports a stop.
             self.timed_out = True
-            try:
-                c = socket.socket(socket.AF_UNIX)
-                c.connect(self.mon)
-                c.sendall(b"stop\n")
-                time.sleep(0.2)
-                c.close()
-            except OSError:
-                pass
+            self.pause()
         self.timer = threading.Timer(timeout, fire)
         self.timer.start()
         try:
@@ -426,6 +462,46 @@ class Guest:
         finally:
             self.timer.cancel()
         return not self.timed_out and self.alive()
+
+    def pause(self):
+        """Pause the VM through the monitor: the gdbstub reports a stop."""
+        try:
+            c = socket.socket(socket.AF_UNIX)
+            c.connect(self.mon)
+            c.sendall(b"stop\n")
+            time.sleep(0.2)
+            c.close()
+        except OSError:
+            pass
+
+    def cont_watch(self, watch, poll=0.25):
+        """Continue all harts until watch() (called every poll seconds from
+        another thread: no gdb calls in it) returns True; then pause the VM.
+        False if the guest is gone."""
+        stop = threading.Event()
+
+        def loop():
+            while not stop.wait(poll):
+                if watch():
+                    self.pause()
+                    return
+        th = threading.Thread(target=loop, daemon=True)
+        th.start()
+        out = ""
+        try:
+            out = gdb.execute("continue", to_string=True)
+        except gdb.error as e:
+            out = str(e)
+        finally:
+            stop.set()
+            th.join()
+        if "exited" in out or "closed" in out:
+            # QEMU is on its way out: do not take it for alive.
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        return self.alive()
 
     def console_text(self, start=0):
         self.fh.flush()
@@ -470,8 +546,33 @@ def comm(task):
         return "?"
 
 
+# Aftermath, S-context points: kernel code the victim runs that holds no
+# lock (trapcheck -z: read(2) of /dev/zero zeroes user memory here).
+LOCK_FREE = "__clear_user"
+
+
+def preempt_count(task):
+    return int.from_bytes(bytes(gdb.selected_inferior().read_memory(task + OFF_PREEMPT, 4)), "little")
+
+
+def in_lock_free_code():
+    """The victim runs LOCK_FREE kernel code with interrupts on and
+    preempt_count 0: it holds no lock, so it can die there and the kernel
+    run on. An Oops with a lock held (a spinlock, or the mmap or VMA lock
+    of a page fault, which its own exit then waits for) can stop any
+    kernel; that is not what the aftermath matrix judges."""
+    return is_victim() and reg("sstatus") & SR_SIE and preempt_count(current_task()) == 0
+
+
+def task_cpu(task):
+    return int.from_bytes(bytes(gdb.selected_inferior().read_memory(task + OFF_CPU, 4)), "little")
+
+
 def is_victim():
-    return comm(current_task()) == "trapcheck"
+    task = current_task()
+    if comm(task) != "trapcheck":
+        return False
+    return VICTIM_CPU < 0 or task_cpu(task) == VICTIM_CPU
 
 
 def stop_pc():
@@ -483,7 +584,29 @@ def delete_breakpoints():
 
 
 def hbreak(addr):
-    gdb.execute("hbreak *0x%x" % addr, to_string=True)
+    """A hardware breakpoint; in the aftermath matrix, on the victim's hart
+    alone once it is known (gdb resumes the others without asking us)."""
+    thread = GUEST.victim_thread if AFTER and GUEST is not None else None
+    gdb.execute("hbreak *0x%x%s" % (addr, " thread %d" % thread if thread else ""), to_string=True)
+
+
+def thread_of_cpu(cpu):
+    """The gdb thread (hart) Linux runs as CPU cpu: OpenSBI's boot hart
+    lottery decides which hart is CPU 0."""
+    sel = gdb.selected_thread()
+    found = None
+    try:
+        for t in gdb.selected_inferior().threads():
+            t.switch()
+            task = reg("sscratch") if reg("priv") == 0 else current_task()
+            try:
+                if task_cpu(task) == cpu:
+                    found = t.num
+            except gdb.MemoryError:
+                pass
+    finally:
+        sel.switch()
+    return found
 
 
 def wait_victim(guest, deadline):
@@ -497,7 +620,7 @@ def wait_victim(guest, deadline):
     while time.time() < deadline:
         if not guest.cont(deadline - time.time()):
             return False
-        if stop_pc() == VICTIM_UP and is_victim():
+        if stop_pc() == VICTIM_UP and comm(current_task()) == "trapcheck":
             guest.victim_up = True
             delete_breakpoints()
             return True
@@ -515,6 +638,11 @@ def gate(guest, addr, want, deadline):
         if stop_pc() == addr and want():
             delete_breakpoints()
             return True
+        if TRACE:
+            t = current_task()
+            log("  gate miss: thread %d, %s on cpu %d, sstatus %#x, sepc %s, pt_regs epc %s" % (
+                gdb.selected_thread().num, comm(t), task_cpu(t), reg("sstatus"), symoff(reg("sepc")),
+                symoff(read64(reg("sp") + PT["epc"])) if addr == RFE else "-"))
     return False
 
 
@@ -590,8 +718,19 @@ def reach(guest, point):
     """Stop the hart that is about to execute point.addr in point's context."""
     delete_breakpoints()
     deadline = time.time() + GATE_TIMEOUT
-    if point.ctx == "U" and not wait_victim(guest, deadline):
+    if (point.ctx == "U" or AFTER) and not wait_victim(guest, deadline):
         return False
+    if AFTER and VICTIM_CPU >= 0:
+        if guest.victim_thread is None:
+            guest.victim_thread = thread_of_cpu(VICTIM_CPU)
+            log("  victim CPU %d is gdb thread %s" % (VICTIM_CPU, guest.victim_thread))
+        # First the victim's system call on its hart (kernel threads make
+        # none): its gates are then not left waiting on everything else
+        # the hart does after boot.
+        if not gate(guest, ECALL_U, is_victim, deadline):
+            return False
+    if AFTER and point.ctx == "S":
+        return reach_kernel_irq(guest, point, deadline)
     if point.gate == "ccode":
         return gate(guest, point.addr, is_victim, deadline)
     if point.gate == "switch":
@@ -622,6 +761,40 @@ def reach(guest, point):
     return False
 
 
+def reach_kernel_irq(guest, point, deadline):
+    """Aftermath, S-context points: a trap from S-mode while the victim runs
+    in the kernel. Stop the victim in lock-free kernel code (LOCK_FREE,
+    in_lock_free_code), take an interrupt there (a supervisor software
+    interrupt with nothing pending, as for W1-irq) and follow it to
+    point.addr: on its way in (entry points), or on its way back to the
+    interrupted code (exit points)."""
+    at = sym_addr(LOCK_FREE)
+    if at is None or not gate(guest, at, in_lock_free_code, deadline):
+        return False
+    status = reg("sstatus")
+    setreg("sepc", at)
+    setreg("scause", (1 << 63) | IRQ_S_SOFT)
+    setreg("stval", 0)
+    setreg("sstatus", (status | SR_SPP | SR_SPIE) & ~SR_SIE)
+    setreg("pc", reg("stvec") & ~3)
+    if point.gate == "entry":
+        return step_to(point.addr, limit=200)
+    # Back through ret_from_exception to the interrupted instruction.
+    hbreak(RFE)
+    try:
+        while time.time() < deadline:
+            if not guest.cont(deadline - time.time()):
+                return False
+            if (stop_pc() == RFE and gdb.selected_thread().num == guest.victim_thread
+                    and not returning_to_user() and read64(reg("sp") + PT["epc"]) == at):
+                break
+        else:
+            return False
+    finally:
+        delete_breakpoints()
+    return step_to(point.addr, until=EXIT_SRET)
+
+
 def cpu_bit():
     cpu = int.from_bytes(bytes(gdb.selected_inferior().read_memory(
         current_task() + OFF_CPU, 4)), "little")
@@ -635,6 +808,7 @@ def inject(point, genuine=None):
         genuine = point.genuine
     st = {}
     st["current"] = current_task()
+    st["thread"] = gdb.selected_thread().num
     st["cpu"], st["word"], st["mask"] = cpu_bit()
     w = read64(st["word"])
     write64(st["word"], (w & ~st["mask"]) if genuine else (w | st["mask"]))
@@ -868,9 +1042,85 @@ def outcome_after_failure(guest, start):
 
 
 # --------------------------------------------------------------------------
+# The aftermath of a fault the retry cannot cure (the verdict: aftermath.py).
+
+def stale_sscratch(guest, victim, thread, deadline):
+    """The victim died in the kernel. At the first switch away from it on
+    its hart, sscratch must not hold it any more: the next task starts with
+    sscratch 0 (R2: 0 or current), or every trap it takes from S-mode runs
+    with the dead task as current. Returns a complaint, "" if it held, None
+    if no such switch came before deadline."""
+    gdb.execute("hbreak *0x%x thread %d" % (SWITCH_TO, thread), to_string=True)
+    try:
+        while time.time() < deadline:
+            if not guest.cont(deadline - time.time()):
+                return None
+            if stop_pc() != SWITCH_TO or gdb.selected_thread().num != thread or reg("a0") != victim:
+                continue
+            delete_breakpoints()
+            if not step_to(SWITCH_RET, limit=400):
+                return None
+            nxt, ss = reg("tp"), reg("sscratch")
+            if ss in (0, nxt):
+                return ""
+            return "sscratch %#x (%s) when %s was switched in after it" % (
+                ss, "the dead victim" if ss == victim else comm(ss), comm(nxt))
+        return None
+    finally:
+        delete_breakpoints()
+
+
+def aftermath(guest, start, st):
+    """Run the guest on after an injection: first to the switch away from
+    the victim on its hart (stale_sscratch), then until
+    after-NN's result line, trouble (plus GRACE seconds) or a timeout;
+    judge. (observed, detail)"""
+    delete_breakpoints()
+    t_inj = time.time()
+    stale = stale_sscratch(guest, st["current"], st["thread"], t_inj + GATE_TIMEOUT / 4)
+    w = {"victim": None, "trouble": None}
+
+    def watch():
+        now = time.time()
+        try:
+            with open(guest.console, "rb") as fh:
+                fh.seek(start)
+                f = aftermath_verdict.findings(fh.read().decode("utf-8", "replace").replace("\r", ""))
+        except OSError:
+            return False
+        if aftermath_verdict.settled(f):
+            return True
+        if aftermath_verdict.troubled(f):
+            w["trouble"] = w["trouble"] or now
+            if now - w["trouble"] >= GRACE:
+                return True
+        if f["victim"] is not None:
+            w["victim"] = w["victim"] or now
+            return now - w["victim"] > AFTER_TIMEOUT
+        return now - t_inj > VICTIM_TIMEOUT
+
+    alive = guest.cont_watch(watch)
+    obs, detail = aftermath_verdict.verdict(guest.console_text(start), not alive,
+                                            os.path.basename(guest.console),
+                                            (VICTIM_TIMEOUT, AFTER_TIMEOUT))
+    if stale:
+        # Wrong current on that hart: the console shows it, or not yet.
+        detail = "%s; %s" % (stale, detail)
+        if obs == "survive":
+            obs = "sscratch"
+    elif stale is None:
+        detail += "; sscratch not checked (no switch away from the victim seen)"
+    return obs, "%s (%.1f s after the injection)" % (detail, time.time() - t_inj)
+
+
+# --------------------------------------------------------------------------
 
 def main():
     pts = enumerate_points()
+    if AFTER:
+        # Faults only: SW and the -irq points are not faults, W3-tp is the
+        # first W3 point again.
+        pts = [p for p in pts if p.gate != "switch" and not p.irq and not p.canary]
     with open(os.path.join(OUT, "points.tsv"), "w") as f:
         f.write("id\twindow\tctx\twhere\tinsn\n")
         for p in pts:
@@ -887,27 +1137,32 @@ def main():
     # S-mode; once the victim runs, nearly every trap is from U-mode.
     pts.sort(key=lambda p: (p.ctx != "S", p.id))
     res = open(os.path.join(OUT, "results.tsv"), "w")
-    res.write("id\twindow\tctx\twhere\tinsn\tobserved\tdetail\tboot\n")
+    res.write("id\twindow\tctx\twhere\tinsn\tobserved\tdetail\tboot\tseconds\n")
     guest = None
     nboot = 0
+    rounds = 0
     t0 = time.time()
 
     def record(p, obs, detail, nboot, i):
-        res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
-            p.id, p.window, p.ctx, p.where, p.asm, obs, detail.replace("\t", " "), nboot))
+        res.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.1f\n" % (
+            p.id, p.window, p.ctx, p.where, p.asm, obs, detail.replace("\t", " "), nboot,
+            time.time() - t_point))
         res.flush()
         log("%s %-12s %s %-28s %-18s %-9s %s  [%d/%d, %ds]" % (
             p.id, p.window, p.ctx, p.where, p.asm, obs, detail, i + 1, len(pts), time.time() - t0))
 
     for i, p in enumerate(pts):
+        t_point = time.time()
         if FENCES_AT_SWITCH and p.window in ("W3", "W4"):
             record(p, "excluded", "__switch_to fences a pending mapping (SW): "
                    "no stale stack translation here", nboot, i)
             continue
-        if guest is None or not guest.alive():
+        # Aftermath: the guest's list holds ROUNDS victims; then a new boot.
+        if guest is None or not guest.alive() or (AFTER and rounds >= ROUNDS):
             if guest is not None:
                 guest.close()
             nboot += 1
+            rounds = 0
             guest = Guest(nboot)
             global GUEST
             GUEST = guest
@@ -927,6 +1182,14 @@ def main():
             obs, detail = "unreached", "gate not reached in %d s" % GATE_TIMEOUT
             guest.close()
             guest = None
+        elif AFTER:
+            start = guest.console_size()
+            st = inject(p, genuine=True)
+            rounds += 1
+            obs, detail = aftermath(guest, start, st)
+            if obs != "survive":
+                guest.close()
+                guest = None
         else:
             canary0 = read_canary() if p.canary else None
             st = inject(p)
