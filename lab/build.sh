@@ -43,10 +43,13 @@ rv32) FRAGS=("$LAB_ROOT/config/rv32.config") ;;
 nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") BASECFG= MODE= VERIFY= ;;
 *) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, rv32 or nommu (see config/)" ;;
 esac
+if [ "${LAB_LLVM:-}" = 1 ] && [ -n "$VERIFY" ] && [ "$CONFIG" != rv32 ]; then
+	FRAGS+=("$LAB_ROOT/config/llvm.config")
+fi
 
-OUT=$LAB_CACHE/builds/$KVER/$VARIANT-$CONFIG
+OUT=$LAB_CACHE/builds/$KVER/$VARIANT-$CONFIG${LAB_LLVM:+-llvm}
 mkdir -p "$OUT"
-KMAKE=(make -C "$SRC" O="$OUT" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)")
+KMAKE=(make -C "$SRC" O="$OUT" ARCH=riscv "${TOOLCHAIN[@]}" -j"$(nproc)")
 
 # What goes into the build: the source tree's content (the tree id, not the
 # commit id, which git am changes on every re-application of the series).
@@ -59,7 +62,7 @@ key=$({
 	cat "$TOP/version"
 	src_state
 	cat "${FRAGS[@]}"
-	"${CROSS_COMPILE}gcc" --version | head -n 1
+	toolchain_version
 } | sha256sum | cut -c1-16)
 
 if [ -f "$OUT/arch/riscv/boot/Image" ] && [ "$(cat "$OUT/.lab-key" 2>/dev/null)" = "$key" ]; then
@@ -73,7 +76,7 @@ rm -f "$OUT/.lab-key"
 fraghash=$(cat "${FRAGS[@]}" | sha256sum | cut -c1-16)
 if [ "$(cat "$OUT/.lab-fraghash" 2>/dev/null)" != "$fraghash" ] || [ ! -f "$OUT/.config" ]; then
 	log build "$KVER $VARIANT ($CONFIG): configuring"
-	(cd "$SRC" && ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" \
+	(cd "$SRC" && env ARCH=riscv "${TOOLCHAIN[@]}" \
 		scripts/kconfig/merge_config.sh $MODE -O "$OUT" $BASECFG "${FRAGS[@]}") \
 		>"$OUT/config.log" 2>&1 || {
 		tail_log "$OUT/config.log"

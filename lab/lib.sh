@@ -15,6 +15,22 @@ export LAB_ROOT LAB_CACHE LAB_OUT LAB_T0
 CROSS_COMPILE=${CROSS_COMPILE:-riscv64-linux-gnu-}
 export CROSS_COMPILE
 
+# LAB_LLVM=1: kernels are built with Debian's clang-19 and lld-19 (kbuild's
+# LLVM=-19) instead of the cross gcc, into builds/KVER/VARIANT-CONFIG-llvm,
+# with config/llvm.config (what only clang builds, e.g. the shadow call
+# stack) merged last for the bootable configs. Guest programs stay gcc.
+# TOOLCHAIN: the kbuild arguments that pick the compiler.
+if [ "${LAB_LLVM:-}" = 1 ]; then
+	TOOLCHAIN=(LLVM=-19)
+else
+	TOOLCHAIN=(CROSS_COMPILE="$CROSS_COMPILE")
+fi
+
+# toolchain_version: one line naming the kernel compiler.
+toolchain_version() {
+	if [ "${LAB_LLVM:-}" = 1 ]; then clang-19 --version | head -n 1; else "${CROSS_COMPILE}gcc" --version | head -n 1; fi
+}
+
 _lab_elapsed() {
 	local s=$(($(date +%s) - LAB_T0))
 	printf '%02d:%02d' $((s / 60)) $((s % 60))

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # w1-check.sh KVER [CONFIG]: the series adds no W=1 warning. Rebuilds the
-# objects built from the files the series touches (entry.S, mm/init.c, and
-# through thread_info.h and cacheflush.h asm-offsets) with W=1, in the
-# unfixed and the patched build of KVER, and compares their warnings
-# (file and message; line numbers move).
+# objects built from the files the series touches (entry.S, traps.c,
+# irq.c, mm/init.c, mm/fault.c, and through thread_info.h and cacheflush.h
+# asm-offsets) with W=1, in the unfixed and the patched build of KVER, and
+# compares their warnings (file and message; line numbers move). With
+# LAB_LLVM=1 the same with clang (lab/lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KVER=${1:-7.3}
 CONFIG=${2:-lab}
 kver_check "$KVER"
-OBJS=(arch/riscv/kernel/asm-offsets.s arch/riscv/kernel/entry.o arch/riscv/mm/init.o)
-RES=$LAB_OUT/w1-$KVER-$CONFIG
+OBJS=(arch/riscv/kernel/asm-offsets.s arch/riscv/kernel/entry.o arch/riscv/mm/init.o
+	arch/riscv/kernel/traps.o arch/riscv/mm/fault.o arch/riscv/kernel/irq.o)
+RES=$LAB_OUT/w1-$KVER-$CONFIG${LAB_LLVM:+-llvm}
 mkdir -p "$RES"
 # w1_build VARIANT: rebuild OBJS with W=1 in the VARIANT build; log to RES.
 w1_build() {
@@ -22,7 +24,7 @@ w1_build() {
 	# Removed first, so that they are compiled again whatever was built
 	# last (a previous W=1 run leaves them up to date).
 	for o in "${OBJS[@]}"; do rm -f "$b/$o"; done
-	make -C "$src" O="$b" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" W=1 "${OBJS[@]}" \
+	make -C "$src" O="$b" ARCH=riscv "${TOOLCHAIN[@]}" W=1 "${OBJS[@]}" \
 		>"$RES/$v.log" 2>&1 || die "W=1 build of ${OBJS[*]} failed on $KVER $v (log: $RES/$v.log)" \
 		"look at the first error in the log"
 	# A check that compiled nothing would pass for nothing.
