@@ -303,6 +303,11 @@ ENTRY_SAVED = _after_tp_store()
 EXIT_SCRATCH = first_addr(EXIT, lambda s: is_csrw(s, "sscratch", "tp"))
 EXIT_SEPC = first_addr(EXIT, lambda s: re.match(r"^csrw\s+sepc,", s) is not None)
 EXIT_SRET = last_addr(EXIT, lambda s: s == "sret")
+# The register restore a fault after `csrw sepc` restarts from: its load of
+# sstatus from pt_regs, the first load into a0 after the sscratch write.
+EXIT_RESTORE = next((a for a, asm, _ in EXIT
+                     if EXIT_SCRATCH is not None and a > EXIT_SCRATCH
+                     and re.match(r"^ld\s+a0,\s*%d\(sp\)$" % PT["status"], asm)), None)
 
 
 # __switch_to returns into the next task: its ret is where that task has
@@ -378,7 +383,8 @@ def enumerate_points():
             add(a, asm, acc[0], acc[1], "S", "K", "exit")
     # C code inside the U-return window (CONFIG_RISCV_ISA_V_PREEMPTIVE).
     if NESTING_END is not None and EXIT_SCRATCH is not None:
-        called = NESTING_END in call_targets(EXIT)
+        # Only a call after the sscratch write runs inside W1.
+        called = NESTING_END in call_targets([i for i in EXIT if i[0] > EXIT_SCRATCH])
         if called:
             rng = func_range(NESTING_END)
             if rng:
@@ -864,6 +870,11 @@ def judge(guest, point, st):
                 return False, "went to %s" % FAULT_SYMS[pc]
             if pc == point.addr and saw_fence:
                 rerun = True
+            if (point.gate == "exit" and saw_fence and pc == EXIT_RESTORE and pc != point.addr
+                    and reg("tp") != st["current"]):
+                # A restarted restore runs with tp = current up to its own
+                # load of tp (restore_userssp reads thread_info through it).
+                return False, "restore restarted with tp %#x, not current %#x" % (reg("tp"), st["current"])
             if point.gate == "entry" and rerun and pc == ENTRY_SAVED:
                 got = {f: read64(reg("sp") + PT[f]) for f in ("epc", "cause", "badaddr", "status", "tp")}
                 bad = []
