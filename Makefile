@@ -8,9 +8,9 @@ SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched
 CONFIG ?= lab
-export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE MINUTES HARTS
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES HARTS
 
-.PHONY: help setup fetch tree export build run repro cost w1 soak tree-tests check selftest clean
+.PHONY: help setup fetch tree export build run repro cost w1 soak tree-tests check check-full selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -39,7 +39,7 @@ build: setup
 run:
 	@bash lab/run.sh $(KVER) $(VARIANT) $(CONFIG)
 
-## repro KVER=.. VARIANT=.. CONFIG=.. [REPRO_ONLY=..]  the fault-injection matrix
+## repro KVER=.. VARIANT=.. CONFIG=.. [REPRO_ONLY=..] [REPRO_AFTER=1]  the fault-injection matrix (REPRO_AFTER=1: its aftermath)
 repro:
 	@bash lab/repro.sh $(KVER) $(VARIANT) $(CONFIG)
 
@@ -62,6 +62,10 @@ tree-tests:
 ## check                 what CI runs: the lab's own tests, then every registered check
 check:
 	@bash lab/check.sh
+
+## check-full            check, then lab/checks-full.list (too long for CI's 90 minutes)
+check-full:
+	@TIER=full bash lab/check.sh
 
 ## selftest              only the lab's own tests (tests/)
 selftest:

@@ -3,6 +3,9 @@
 # every check registered in lab/checks.list. Each check is one line of
 # result; the last line is "N passed, N failed". Exits 1 on any failure.
 #
+# TIER=full (make check-full) also runs lab/checks-full.list: the checks
+# that do not fit CI's 90 minutes cold (README, "The two tiers").
+#
 # CHECKS=NAME[,NAME...] runs only those registered checks (the lab's own
 # tests always run).
 set -euo pipefail
@@ -37,6 +40,8 @@ for t in "$LAB_ROOT"/tests/test-*.sh; do
 done
 
 # 2. Registered checks: "NAME COMMAND..." lines, run from the repo root.
+lists=("$LAB_ROOT/lab/checks.list")
+[ "${TIER:-}" != full ] || lists+=("$LAB_ROOT/lab/checks-full.list")
 while read -r name cmd; do
 	case "$name" in '' | '#'*) continue ;; esac
 	if [ -n "${CHECKS:-}" ] && [[ ",$CHECKS," != *",$name,"* ]]; then
@@ -50,7 +55,7 @@ while read -r name cmd; do
 	(cd "$LAB_ROOT" && bash -c "$cmd") > >(tee "$logf") 2> >(tee -a "$logf" >&2) || rc=$?
 	wait
 	record "$name" "$rc" $(($(date +%s) - s)) "$logf"
-done <"$LAB_ROOT/lab/checks.list"
+done < <(cat "${lists[@]}")
 
 echo
 if [ "$fail" -gt 0 ]; then
