@@ -9,8 +9,9 @@
  *
  * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
  *
- *   trapcheck [-p PROCS] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-q]
+ *   trapcheck [-p PROCS] [-c CPU] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-q]
  *     PROCS    processes (default: 2 per online CPU)
+ *     CPU      run them all on this CPU (default: process i on CPU i % CPUs)
  *     SECONDS  how long each process runs (default 3)
  *     SYMBOL   security probe: process 0 makes its system calls with tp
  *              holding the address of this kernel symbol (from
@@ -76,6 +77,12 @@ static long page_size;
 static unsigned long canary;	/* tp for process 0's system calls, if set */
 static int end_on_kill;		/* -x */
 static long zero_bytes;		/* -z */
+static int only_cpu = -1;	/* -c */
+
+static int cpu_of(int idx, int ncpu)
+{
+	return only_cpu >= 0 ? only_cpu : idx % ncpu;
+}
 
 static unsigned long pattern(unsigned long seed, int reg)
 {
@@ -159,9 +166,9 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 			_exit(1);
 	}
 	CPU_ZERO(&set);
-	CPU_SET(idx % ncpu, &set);
+	CPU_SET(cpu_of(idx, ncpu), &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		printf("# pid %d: sched_setaffinity(%d): %s\n", getpid(), idx % ncpu, strerror(errno));
+		printf("# pid %d: sched_setaffinity(%d): %s\n", getpid(), cpu_of(idx, ncpu), strerror(errno));
 
 	pages = mmap(NULL, NPAGES * page_size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -289,10 +296,13 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:t:k:n:w:z:xq")) != -1) {
+	while ((opt = getopt(argc, argv, "p:c:t:k:n:w:z:xq")) != -1) {
 		switch (opt) {
 		case 'p':
 			procs = atoi(optarg);
+			break;
+		case 'c':
+			only_cpu = atoi(optarg);
 			break;
 		case 't':
 			seconds = atof(optarg);
@@ -320,7 +330,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-p procs] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-q]\n",
+			fprintf(stderr, "usage: %s [-p procs] [-c cpu] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-q]\n",
 				argv[0]);
 			return 2;
 		}
@@ -380,7 +390,7 @@ int main(int argc, char **argv)
 			cpu_set_t set;
 
 			CPU_ZERO(&set);
-			CPU_SET(i % ncpu, &set);
+			CPU_SET(cpu_of(i, ncpu), &set);
 			sched_setaffinity(pid, sizeof(set), &set);
 		}
 	}
