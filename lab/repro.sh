@@ -49,12 +49,13 @@ LIST=$LAB_ROOT/guest/repro.list
 KARGS=oops=panic
 ROUNDS=${REPRO_ROUNDS:-100}
 if [ "$AFTER" = 1 ]; then
-	# Rounds of: the victim, until one of its processes is killed (the
-	# injected fault), then a workload on every hart. A kernel that oopses
-	# must go on running, so no oops=panic.
+	# Rounds of: the victim, one process on the last CPU, until it is
+	# killed (the injected fault); then a second of idle CPUs and a
+	# workload on every hart. A kernel that oopses must go on running, so
+	# no oops=panic.
 	LIST=$RES/after.list
 	for ((r = 1; r <= ROUNDS; r++)); do
-		printf 'victim-%03d 120 /bin/trapcheck -x -p %s -z 1048576 -t 60\n' "$r" "${SMP:-2}"
+		printf 'victim-%03d 120 /bin/trapcheck -x -p 1 -c %s -z 1048576 -t 60\n' "$r" "$((${SMP:-2} - 1))"
 		printf 'after-%03d 60 /bin/trapcheck -n after -w 1 -t %s\n' "$r" "${REPRO_AFTER_SECONDS:-2}"
 	done >"$LIST"
 	# init (and what it runs) on CPU 0, the victim alone on the last CPU.

@@ -62,13 +62,14 @@ Aftermath (REPRO_AFTER=1): every fault point (not SW, not the -irq points,
 not W3-tp, which is W3's first point again) is injected as a fault the
 retry cannot cure (this CPU's bit clear), in the victim, with oops=panic
 off. The guest's list is "victim-NN, after-NN" rounds: the victim
-(trapcheck -x, never PID 1) runs until one of its processes is killed by a
-signal, then kills the others; after-NN (trapcheck -n after -w 1) leaves
-the CPUs idle for a second, then works every hart for a few. init runs on
-CPU 0 (lab.cpu=0) and victims are taken on the last CPU alone
-(REPRO_VICTIM_CPU), so that once the victim died there, that CPU runs
-kernel threads and idles on interrupts, with whatever state the Oops left,
-until the after workload. S-context points: the victim is stopped in
+(trapcheck -x -p 1 -c LAST, never PID 1: one process on the last CPU)
+runs until it is killed by a signal; after-NN (trapcheck -n after -w 1)
+leaves the CPUs idle for a second, then works every hart for a few. init
+runs on CPU 0 (lab.cpu=0) and the victim alone on the last CPU
+(REPRO_VICTIM_CPU), so that once it died there, that CPU runs kernel
+threads and idles on interrupts, with whatever state the Oops left, until
+the after workload. (With busy siblings on the other CPUs as well, a
+boot in 20 or so froze a CPU under gdb's thread-specific breakpoints.) S-context points: the victim is stopped in
 lock-free kernel code (__clear_user, trapcheck -z), takes an interrupt
 there, and the fault is injected on that interrupt's way in or out; an
 Oops with a lock held can stop any kernel and is not what this judges.
@@ -594,6 +595,25 @@ def hbreak(addr):
     alone once it is known (gdb resumes the others without asking us)."""
     thread = GUEST.victim_thread if AFTER and GUEST is not None else None
     gdb.execute("hbreak *0x%x%s" % (addr, " thread %d" % thread if thread else ""), to_string=True)
+
+
+def harts():
+    """Where each hart is, for a detail: thread, pc, current task."""
+    sel = gdb.selected_thread()
+    out = []
+    try:
+        for t in gdb.selected_inferior().threads():
+            t.switch()
+            try:
+                task = reg("sscratch") if reg("priv") == 0 else current_task()
+                out.append("hart thread %d at %s in %s" % (t.num, symoff(stop_pc()), comm(task)))
+                if TRACE:
+                    log("  hart thread %d:\n%s" % (t.num, gdb.execute("bt 12", to_string=True)))
+            except (gdb.error, gdb.MemoryError):
+                out.append("hart thread %d unreadable" % t.num)
+    finally:
+        sel.switch()
+    return ", ".join(out)
 
 
 def thread_of_cpu(cpu):
@@ -1191,6 +1211,8 @@ def main():
             reached = False
         if not reached:
             obs, detail = "unreached", "gate not reached in %d s" % GATE_TIMEOUT
+            if AFTER and guest.alive():
+                detail += " (%s; %s)" % (harts(), os.path.basename(guest.console))
             guest.close()
             guest = None
         elif AFTER:
