@@ -50,11 +50,19 @@ $(row P3 K S trouble)
 X
 )
 expect_rc 1 "an S-context point that does not survive fails" "$C" "$s1" patched "t" "$T_TMP"
-excl=$(mk excl <<X
-$(row P6 W3 U excluded)
+basew2=$(mk basew2 <<X
+$(row P2 W2 U trouble)
+$(row P6 W3 U panic)
 X
 )
-expect_rc 1 "an unfixed kernel cannot exclude W3" "$C" "$excl" base "t" "$T_TMP"
+expect_rc 1 "an unfixed kernel not surviving W2 fails (the judge's control)" "$C" "$basew2" base "t" "$T_TMP"
+basew3=$(mk basew3 <<X
+$(row P2 W2 U survive)
+$(row P6 W3 U panic)
+$(row P7 W4 S survive)
+X
+)
+expect_rc 0 "an unfixed kernel's W3/W4 outcomes are recorded, not judged" "$C" "$basew3" base "t" "$T_TMP"
 empty=$(mk empty </dev/null)
 expect_rc 1 "no results fails" "$C" "$empty" patched "t" "$T_TMP"
 
