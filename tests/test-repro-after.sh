@@ -87,6 +87,10 @@ cmk() {
 }
 judge survive "one Oops in the victim, then after-001 ok: survive" "$P"
 judge trouble "a second Oops fails" "$(cmk oops2 '/^# Subtest: after-001/a [    2.1] Oops [#2]')"
+judge trouble "a second kernel fault (its Oops not printed yet) fails" \
+	"$(cmk fault2 '/^# Subtest: after-001/a [    0.96] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000100')"
+judge panic "the machine stopping in a second kernel fault fails" \
+	"$(cmk fault2gone -e '/^# Subtest: after-001/a [    0.96] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000100' -e '/after-001 #/,$d')" gone
 judge trouble "a WARNING (7.3's format) after the Oops fails" \
 	"$(cmk warn '/^# Subtest: after-001/a [    2.9] WARNING: at try_to_wake_up+0x2ee/0x3c2, CPU#0: after/36')"
 judge trouble "corrupted preempt_count after [ cut here ] fails" \

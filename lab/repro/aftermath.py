@@ -32,6 +32,7 @@ VICTIM = "trapcheck"     # the victim's comm (guest/trapcheck.c -x)
 RESULT_RE = re.compile(r"^(ok|not ok) \d+ (victim|after)-(\d+)\b", re.M)
 DIE_RE = re.compile(r"\[#\d+\]")              # die(): "Oops [#1]", "Kernel BUG [#2]"
 OOPS_LINE_RE = re.compile(r"Oops|Unable to handle kernel")
+FAULT_RE = re.compile(r"Unable to handle kernel")
 COMM_RE = re.compile(r"Comm: (\S+)")
 
 
@@ -39,8 +40,12 @@ def findings(text):
     """die() lines, other trouble lines, the first victim result and the
     after result of the same round (re matches), the task of the first
     Oops."""
-    f = {"dies": [], "trouble": [], "victim": None, "after": None, "comm": None}
+    f = {"dies": [], "faults": [], "trouble": [], "victim": None, "after": None, "comm": None}
     for line in text.split("\n"):
+        if FAULT_RE.search(line):
+            # Each kernel fault's die() comes after it: a second one is a
+            # second Oops, even if the machine stopped before its "[#2]".
+            f["faults"].append(line.strip())
         if DIE_RE.search(line):
             f["dies"].append(line.strip())
         elif KERNEL_TROUBLE.search(line) and not OOPS_LINE_RE.search(line):
@@ -64,8 +69,18 @@ def settled(f):
     return f["after"] is not None
 
 
+def second_oops(f):
+    """The line of a second Oops (a second die(), or a second kernel fault
+    on its way to one), or None."""
+    if len(f["dies"]) > 1:
+        return f["dies"][1]
+    if len(f["faults"]) > 1:
+        return f["faults"][1]
+    return None
+
+
 def troubled(f):
-    return len(f["dies"]) > 1 or bool(f["trouble"])
+    return second_oops(f) is not None or bool(f["trouble"])
 
 
 def verdict(text, gone, con="console", waited=(20, 40)):
@@ -77,11 +92,12 @@ def verdict(text, gone, con="console", waited=(20, 40)):
     v, a = f["victim"], f["after"]
     vname = "victim-" + v.group(3) if v else "the victim"
     panic = [l for l in f["trouble"] if "Kernel panic" in l]
-    if panic or (gone and (f["dies"] or f["trouble"])):
-        return "panic", "%s: %s" % (con, (panic or f["dies"][1:] or f["trouble"] or
-                                          ["the machine stopped after: " + f["dies"][0]])[0])
-    if len(f["dies"]) > 1:
-        return "trouble", "%s: a second Oops: %s" % (con, f["dies"][1])
+    again = second_oops(f)
+    if panic or (gone and (f["dies"] or f["faults"] or f["trouble"])):
+        return "panic", "%s: %s" % (con, (panic or ([again] if again else []) or f["trouble"] or
+                                          ["the machine stopped after: " + (f["dies"] + f["faults"])[0]])[0])
+    if again:
+        return "trouble", "%s: a second Oops: %s" % (con, again)
     if f["trouble"]:
         # "[ cut here ]" only announces the line that says what it is.
         said = [l for l in f["trouble"] if "cut here" not in l] or f["trouble"]

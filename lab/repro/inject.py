@@ -486,24 +486,26 @@ class Guest:
         another thread: no gdb calls in it) returns True; then pause the VM.
         False if the guest is gone."""
         stop = threading.Event()
+        paused = []
 
         def loop():
             while not stop.wait(poll):
                 if watch():
+                    paused.append(1)
                     self.pause()
                     return
         th = threading.Thread(target=loop, daemon=True)
         th.start()
-        out = ""
         try:
-            out = gdb.execute("continue", to_string=True)
-        except gdb.error as e:
-            out = str(e)
+            gdb.execute("continue", to_string=True)
+        except gdb.error:
+            pass
         finally:
             stop.set()
             th.join()
-        if "exited" in out or "closed" in out:
-            # QEMU is on its way out: do not take it for alive.
+        if not paused:
+            # Not our stop: QEMU is on its way out (a panic with
+            # panic=-1); do not take it for alive while it goes.
             try:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
