@@ -127,3 +127,51 @@ tree_version() {
 	f="$LAB_CACHE/trees/$1/version"
 	[ -f "$f" ] && cat "$f" || echo unknown
 }
+
+# The lab's one QEMU machine: virt with OpenSBI, serial console on stdio.
+OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+
+# qemu_cpu CONFIG: the -cpu of a kernel config (a vector unit for the configs
+# with RISCV_ISA_V), unless QEMU_CPU says otherwise.
+qemu_cpu() {
+	case "${QEMU_CPU:-}:${1:-lab}" in
+	:vector | :distro) echo "rv64,v=true" ;;
+	:*) echo rv64 ;;
+	*) echo "$QEMU_CPU" ;;
+	esac
+}
+
+# qemu_cmd IMAGE INITRD APPEND [QMP_SOCKET]: the command line, in the array
+# QEMU_CMD. Environment:
+#   SMP (4), MEM (1G), QEMU_CPU (rv64), QEMU_EXTRA (more arguments);
+#   QEMU=system (Debian's qemu-system-riscv64) or QEMU=model (lab/qemu.sh's
+#   build, with the x-stale-tlb model of a hart that caches invalid
+#   translations switched on: MODEL_ENTRIES (64, 0 = off), MODEL_HIT_PCT (5),
+#   MODEL_PREFETCH (4: blocks of 16 PTEs), MODEL_SEED (1)).
+# QMP_SOCKET: a QMP server there (the model's counters are read through it).
+qemu_cmd() {
+	local image=$1 initrd=$2 append=$3 qmp=${4:-} bin=qemu-system-riscv64 cpu
+	cpu=${QEMU_CPU:-rv64}
+	case "${QEMU:-system}" in
+	system) ;;
+	model)
+		bin=$("$LAB_ROOT/lab/qemu.sh") || die "no QEMU model build" "bash lab/qemu.sh"
+		cpu+=",svvptc=false,x-stale-tlb=${MODEL_ENTRIES:-64},x-stale-tlb-hit-pct=${MODEL_HIT_PCT:-5}"
+		cpu+=",x-stale-tlb-prefetch=${MODEL_PREFETCH:-4},x-stale-tlb-seed=${MODEL_SEED:-1}"
+		;;
+	*) die "unknown QEMU=${QEMU}" "QEMU=system (Debian's) or QEMU=model (lab/qemu.sh)" ;;
+	esac
+	# shellcheck disable=SC2206
+	QEMU_CMD=("$bin" -machine virt,acpi=off -cpu "$cpu" -smp "${SMP:-4}" -m "${MEM:-1G}"
+		-nographic -no-reboot -bios "$OPENSBI_FW" -kernel "$image" -initrd "$initrd"
+		-append "$append" ${qmp:+-qmp "unix:$qmp,server=on,wait=off"} ${QEMU_EXTRA:-})
+}
+
+# qemu_describe: one line naming the QEMU of qemu_cmd and the model's settings.
+qemu_describe() {
+	if [ "${QEMU:-system}" = model ]; then
+		echo "$(cat "$(dirname "$("$LAB_ROOT/lab/qemu.sh")")/version"), x-stale-tlb=${MODEL_ENTRIES:-64} hit-pct=${MODEL_HIT_PCT:-5} prefetch=${MODEL_PREFETCH:-4} seed=${MODEL_SEED:-1}"
+	else
+		qemu-system-riscv64 --version | head -n 1
+	fi
+}

@@ -2,7 +2,7 @@
 # run.sh [KVER] [VARIANT] [CONFIG]: the lab's main job.
 #   setup -> fetch the tree -> apply the series -> build -> initramfs -> boot
 #   -> summary. Defaults: 7.3 patched lab.
-# Environment: SMP, MEM, QEMU_CPU, BOOT_TIMEOUT, TESTS (comma-separated guest
+# Environment: SMP, MEM, QEMU_CPU, QEMU=model (lab/lib.sh), BOOT_TIMEOUT, TESTS (comma-separated guest
 # test names; default all of guest/tests.list and the series' selftests,
 # riscv/vmalloc, of lab/kselftest.sh), KSELFTEST=0 (leave those out).
 # Results go to out/KVER-VARIANT-CONFIG/: console.log, summary.txt.
@@ -44,10 +44,8 @@ if [ "$CONFIG" != nommu ] && [ "$CONFIG" != rv32 ] && [ "${KSELFTEST:-1}" != 0 ]
 fi
 step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" "${lists[@]}" >/dev/null
 
-# Both configs have RISCV_ISA_V: give the guest a vector unit.
-if { [ "$CONFIG" = vector ] || [ "$CONFIG" = distro ]; } && [ -z "${QEMU_CPU:-}" ]; then
-	export QEMU_CPU=rv64,v=true
-fi
+QEMU_CPU=$(qemu_cpu "$CONFIG")
+export QEMU_CPU
 APPEND="${APPEND:-}${TESTS:+ lab.only=$TESTS}"
 export APPEND
 rc=0
@@ -68,12 +66,13 @@ fi
 	echo "tree:     $(tree_version "$KVER")"
 	echo "patches:"
 	echo "$patches"
-	echo "qemu:     $(qemu-system-riscv64 --version | head -n 1), -smp ${SMP:-4}, -cpu ${QEMU_CPU:-rv64}"
+	echo "qemu:     $(qemu_describe), -smp ${SMP:-4}, -cpu ${QEMU_CPU:-rv64}"
 	echo "opensbi:  $(dpkg-query -W -f='${Version}' opensbi 2>/dev/null)"
 	echo "tests:"
 	grep -E '^(not )?ok [0-9]+ ' "$RES/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  /' || echo "  (no results)"
 	echo "verdict:  $(tail -n 1 "$RES/console.log.verdict" 2>/dev/null | sed 's/^verdict: //')"
 	echo "times:    ${times[*]}"
+	[ ! -f "$RES/console.log.model" ] || echo "model:    $(tr '\n' ' ' <"$RES/console.log.model")"
 	echo "console:  $RES/console.log"
 } >"$RES/summary.txt"
 echo "---- $NAME ----"
