@@ -19,13 +19,16 @@ mkdir -p "$RES"
 rm -f "$RES/summary.txt"
 declare -a times=()
 
+# step NAME CMD...: run a step, note its time; its exit status is the
+# step's (also when called as `step ... || rc=$?`, where set -e is off).
 step() {
-	local name=$1 t
+	local name=$1 t r=0
 	shift
 	t=$(date +%s)
 	log "$NAME" "step $name"
-	"$@"
+	"$@" || r=$?
 	times+=("$name $(($(date +%s) - t))s")
+	return $r
 }
 
 step setup "$LAB_ROOT/lab/setup.sh"
