@@ -2,6 +2,7 @@
 # build.sh KVER VARIANT [CONFIG]
 #   KVER    7.3 | 6.12
 #   VARIANT base (the pristine tree) | patched (the tree with the series)
+#           | nofence (the series without patch 4, the fence at task switch)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
 #           | rv32 (config/rv32.config, build checks only)
@@ -21,13 +22,37 @@ CONFIG=${3:-lab}
 kver_check "$KVER"
 
 TOP=$LAB_CACHE/trees/$KVER
+
+# nofence_tree: $TOP/nofence, the pristine tree with the series but its
+# patch 4 (the fence at task switch), re-applied when the series changes.
+# It answers whether the other checks would see that patch missing.
+nofence_tree() {
+	local wt=$TOP/nofence repo p h
+	repo=$(kernel_repo "$KVER")
+	h=$(series_hash "$KVER")
+	[ "$(cat "$wt.applied" 2>/dev/null)" != "$h" ] || return 0
+	git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+	git -C "$repo" worktree prune
+	git -C "$repo" worktree add -q -f --detach "$wt" lab-base >&2
+	for p in $(series_patches "$KVER"); do
+		grep -q '^Subject: .*Fence a pending new kernel mapping' "$p" && continue
+		git -C "$wt" -c user.name=lab -c user.email=lab@localhost am -q "$p" >&2 ||
+			die "$(basename "$p") does not apply without patch 4 (tree: $wt)" "git -C $wt am --show-current-patch=diff"
+	done
+	echo "$h" >"$wt.applied"
+}
+
 case "$VARIANT" in
 base) SRC=$(kernel_repo "$KVER") ;;
 patched)
 	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 	SRC=$TOP/patched
 	;;
-*) die "unknown VARIANT '$VARIANT'" "use base or patched" ;;
+nofence)
+	nofence_tree
+	SRC=$TOP/nofence
+	;;
+*) die "unknown VARIANT '$VARIANT'" "use base, patched or nofence" ;;
 esac
 
 # BASECFG: what the fragments are merged over, in allnoconfig mode (-n);

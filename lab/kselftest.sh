@@ -14,7 +14,9 @@
 #   OUTDIR/kselftest.list   riscv/vmalloc, the series' own tests
 #   OUTDIR/tree-tests.list  the tree's other riscv tests, and test_vmalloc
 # Scripts cannot run in the shell-less initramfs: OUTDIR/kselftest.skipped.
-# Environment: VMALLOC_FENCE_TIMEOUT (300 s), TEST_VMALLOC_TIMEOUT (600 s),
+# Environment: VMALLOC_FENCE_TIMEOUT (300 s), VMALLOC_FENCE_SECONDS (the
+# length of the series' stress tests; their default when unset),
+# TEST_VMALLOC_TIMEOUT (600 s),
 # TEST_VMALLOC_PARAMS (see below).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -27,9 +29,9 @@ OUTDIR=${4:?$usage}
 kver_check "$KVER"
 WT=$LAB_CACHE/trees/$KVER/patched
 case "$VARIANT" in
-patched) KSRC=$WT KDIR=$BUILD ;;
+patched | nofence) KSRC=$WT KDIR=$BUILD ;;
 base) KSRC=$(kernel_repo "$KVER") KDIR=/nonexistent ;;
-*) die "unknown VARIANT '$VARIANT'" "use patched or base" ;;
+*) die "unknown VARIANT '$VARIANT'" "use patched, nofence or base" ;;
 esac
 [ -d "$WT/tools/testing/selftests/riscv" ] || die "no worktree with selftests at $WT" "make tree KVER=$KVER"
 [ -f "$BUILD/.config" ] || die "no kernel build at $BUILD" "make build KVER=$KVER VARIANT=$VARIANT"
@@ -78,7 +80,7 @@ while IFS=: read -r col prog; do
 	fi
 	case "$prog" in
 	vmap_stack_stress | vmalloc_fence)
-		echo "ksft-$col-$prog ${VMALLOC_FENCE_TIMEOUT:-300} /kselftest/$col/$prog" >>"$OUTDIR/kselftest.list"
+		echo "ksft-$col-$prog ${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS} /kselftest/$col/$prog" >>"$OUTDIR/kselftest.list"
 		;;
 	*) echo "ksft-$col-$prog 120 /kselftest/$col/$prog" >>"$OUTDIR/tree-tests.list" ;;
 	esac
