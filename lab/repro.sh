@@ -64,12 +64,12 @@ if [ "$AFTER" = 1 ]; then
 fi
 "$LAB_ROOT/lab/initramfs.sh" "$RES" "$LIST" >/dev/null
 
-cpu=rv64
-case "$CONFIG" in vector | distro) cpu=rv64,v=true ;; esac
-FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
-REPRO_QEMU="qemu-system-riscv64 -machine virt,acpi=off -cpu $cpu -smp ${SMP:-2} -m 1G -nographic -no-reboot"
-REPRO_QEMU+=" -bios $FW -kernel $BUILD/arch/riscv/boot/Image -initrd $RES/initramfs.cpio"
-REPRO_QEMU+=" -append 'console=ttyS0 panic=-1 $KARGS printk.time=1'"
+# The lab's machine (lib.sh qemu_cmd; QEMU=model works here too), with 2
+# harts unless SMP says otherwise, as a bash string for inject.py.
+QEMU_CPU=$(qemu_cpu "$CONFIG") SMP=${SMP:-2} qemu_cmd "$BUILD/arch/riscv/boot/Image" "$RES/initramfs.cpio" \
+	"console=ttyS0 panic=-1 $KARGS printk.time=1"
+REPRO_QEMU=$(printf '%q ' "${QEMU_CMD[@]}")
+printf '%s\n' "$REPRO_QEMU" >"$RES/qemu.cmd"
 export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-} REPRO_COUNT=${REPRO_COUNT:-}
 export REPRO_AFTER=$AFTER REPRO_ROUNDS=$ROUNDS
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # soak.sh [KVER]: the series' selftests (riscv/vmalloc) run long on the
-# patched kernel. Environment: MINUTES (30), HARTS (8), MEM (2G).
+# patched kernel. Environment: MINUTES (30), HARTS (8), MEM (2G), QEMU=model
+# (on the QEMU model of a hart that caches invalid translations: lib.sh).
 #
 # vmap_stack_stress gets two thirds of the time, vmalloc_fence_test the
 # rest (it runs about twice its VMALLOC_FENCE_SECONDS: rounds, then
@@ -13,10 +14,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # summarize RES KVER MINUTES HARTS WALL_SECONDS: RES/summary.txt from
-# RES/console.log.
+# RES/console.log. Leaves spaces, asids and rollover set for the caller.
 summarize() {
 	local RES=$1 KVER=$2 MINUTES=$3 HARTS=$4 wall=$5
-	local clean spaces asids rollover oopses mismatch stress_s module_s
+	local clean oopses mismatch stress_s module_s
 	stress_s=$(sed -n 's/^soak-stress [0-9]* VMALLOC_FENCE_SECONDS=\([0-9]*\) .*/\1/p' "$RES/soak.list")
 	module_s=$(sed -n 's/^soak-module [0-9]* VMALLOC_FENCE_SECONDS=\([0-9]*\) .*/\1/p' "$RES/soak.list")
 	clean=$(tr -d '\r' <"$RES/console.log")
@@ -36,8 +37,10 @@ summarize() {
 		echo "             $(field '# \([0-9]* online CPUs, .*\)')"
 		echo "Oopses:      $oopses"
 		echo "register checks that failed: $mismatch"
+		[ ! -f "$RES/console.log.model" ] ||
+			echo "QEMU model:  $(awk '$1 != "seconds" { printf "%s %s, ", $1, $2 }' "$RES/console.log.model")over $(awk '$1 == "seconds" { print $2 }' "$RES/console.log.model") s"
 		echo "results:"
-		grep -E '^ *(not )?ok [0-9]+ ' <<<"$clean" | sed 's/^/  /'
+		grep -E '^ *(not )?ok [0-9]+ ' <<<"$clean" | sed 's/^/  /' || echo "  (none)"
 		echo "verdict:     $(tail -n 1 "$RES/console.log.verdict" 2>/dev/null | sed 's/^verdict: //')"
 		echo "console:     $RES/console.log"
 	} >"$RES/summary.txt"
@@ -56,7 +59,7 @@ MINUTES=${MINUTES:-30}
 HARTS=${HARTS:-8}
 case "$MINUTES$HARTS" in *[!0-9]*) die "MINUTES and HARTS must be whole numbers" ;; esac
 [ "$MINUTES" -ge 1 ] && [ "$HARTS" -ge 1 ] || die "MINUTES and HARTS must be at least 1"
-RES=$LAB_OUT/soak-$KVER-$HARTS
+RES=$LAB_OUT/soak-$KVER-$HARTS${QEMU:+-$QEMU}
 rm -rf "$RES"
 mkdir -p "$RES"
 t0=$(date +%s)
