@@ -1,16 +1,17 @@
 # The vmalloc-fence lab. `make help` lists the targets.
 #
 #   KVER     7.3 (mainline, default) | 6.12 (Debian linux-source-6.12)
-#   VARIANT  patched (default) | base
+#   VARIANT  patched (default) | base | nofence (the series without patch 4)
 #   CONFIG   lab (default) | vector (config/vector.config on top)
 #            | distro (config/distro.config on top: Debian's riscv64 options)
 SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched
 CONFIG ?= lab
-export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES HARTS
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES HARTS \
+	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
-.PHONY: help setup fetch tree export build run repro cost w1 soak tree-tests check check-full selftest clean
+.PHONY: help setup fetch tree export build run repro cost w1 soak tree-tests qemu qemu-test model check check-full selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -35,7 +36,7 @@ export:
 build: setup
 	@bash lab/build.sh $(KVER) $(VARIANT) $(CONFIG) >/dev/null
 
-## run KVER=.. VARIANT=.. CONFIG=.. [TESTS=a,b] [SMP=n]  build, boot, run the guest tests
+## run KVER=.. VARIANT=.. CONFIG=.. [TESTS=a,b] [SMP=n] [QEMU=model]  build, boot, run the guest tests
 run:
 	@bash lab/run.sh $(KVER) $(VARIANT) $(CONFIG)
 
@@ -54,6 +55,18 @@ w1:
 ## soak KVER=.. [MINUTES=30] [HARTS=8]  the series' selftests, long, on the patched kernel
 soak:
 	@bash lab/soak.sh $(KVER)
+
+## qemu                  build the QEMU model (qemu/ on Debian's QEMU source; cached)
+qemu:
+	@bash lab/qemu.sh
+
+## qemu-test             the model's own test (tests/tcg/riscv64/test-stale-tlb.S)
+qemu-test:
+	@bash lab/qemu-test.sh
+
+## model KVER=.. VARIANT=.. EXPECT=die|survive [SMP=n] [MODEL_RUNS=3] [MODEL_SECONDS=60]  the series' selftests on the QEMU model
+model:
+	@bash lab/model.sh $(KVER) $(VARIANT) $(EXPECT)
 
 ## tree-tests KVER=..    the tree's own riscv selftests and test_vmalloc: unfixed vs patched
 tree-tests:

@@ -4,7 +4,8 @@
 # it with verdict.sh. Environment: BOOT_TIMEOUT (300 s), APPEND (extra
 # kernel arguments), and those of qemu_cmd (lab/lib.sh): SMP, MEM, QEMU_CPU,
 # QEMU_EXTRA (e.g. "-s -S" for gdb), QEMU=model and its MODEL_*. Under the
-# model its counters are written to LOG.model (lab/model-counters.py).
+# model its counters are written to LOG.model (lab/model-counters.py) and
+# where its faults were taken to LOG.trace (lab/model-where.sh reads it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,8 +21,9 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 mkdir -p "$(dirname "$LOG")"
 qmp=
 rm -f "$LOG.model" "$LOG.qmp"
+rm -f "$LOG.trace"
 [ "${QEMU:-system}" != model ] || qmp=$LOG.qmp
-qemu_cmd "$IMAGE" "$INITRD" "console=ttyS0 earlycon=sbi panic=-1 oops=panic printk.time=1 ${APPEND:-}" "$qmp"
+QEMU_TRACE=${QEMU_TRACE-${qmp:+$LOG.trace}} qemu_cmd "$IMAGE" "$INITRD" "console=ttyS0 earlycon=sbi panic=-1 oops=panic printk.time=1 ${APPEND:-}" "$qmp"
 printf '%q ' "${QEMU_CMD[@]}" >"$LOG.cmd"
 echo >>"$LOG.cmd"
 

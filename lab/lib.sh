@@ -149,8 +149,10 @@ qemu_cpu() {
 #   translations switched on: MODEL_ENTRIES (64, 0 = off), MODEL_HIT_PCT (5),
 #   MODEL_PREFETCH (4: blocks of 16 PTEs), MODEL_SEED (1)).
 # QMP_SOCKET: a QMP server there (the model's counters are read through it).
+# QEMU_TRACE=FILE: under the model, the trap of every fault the model raised
+# (riscv_stale_tlb_trap: hart, epc, address) is logged to FILE.
 qemu_cmd() {
-	local image=$1 initrd=$2 append=$3 qmp=${4:-} bin=qemu-system-riscv64 cpu
+	local image=$1 initrd=$2 append=$3 qmp=${4:-} bin=qemu-system-riscv64 cpu trace=()
 	cpu=${QEMU_CPU:-rv64}
 	case "${QEMU:-system}" in
 	system) ;;
@@ -158,13 +160,14 @@ qemu_cmd() {
 		bin=$("$LAB_ROOT/lab/qemu.sh") || die "no QEMU model build" "bash lab/qemu.sh"
 		cpu+=",svvptc=false,x-stale-tlb=${MODEL_ENTRIES:-64},x-stale-tlb-hit-pct=${MODEL_HIT_PCT:-5}"
 		cpu+=",x-stale-tlb-prefetch=${MODEL_PREFETCH:-4},x-stale-tlb-seed=${MODEL_SEED:-1}"
+		[ -z "${QEMU_TRACE:-}" ] || trace=(-trace riscv_stale_tlb_trap -D "$QEMU_TRACE")
 		;;
 	*) die "unknown QEMU=${QEMU}" "QEMU=system (Debian's) or QEMU=model (lab/qemu.sh)" ;;
 	esac
 	# shellcheck disable=SC2206
 	QEMU_CMD=("$bin" -machine virt,acpi=off -cpu "$cpu" -smp "${SMP:-4}" -m "${MEM:-1G}"
 		-nographic -no-reboot -bios "$OPENSBI_FW" -kernel "$image" -initrd "$initrd"
-		-append "$append" ${qmp:+-qmp "unix:$qmp,server=on,wait=off"} ${QEMU_EXTRA:-})
+		-append "$append" ${qmp:+-qmp "unix:$qmp,server=on,wait=off"} "${trace[@]}" ${QEMU_EXTRA:-})
 }
 
 # qemu_describe: one line naming the QEMU of qemu_cmd and the model's settings.

@@ -11,8 +11,12 @@
 # Environment: MODEL_RUNS (3), MODEL_SECONDS (60, the stressor's length),
 # SMP (4), MODEL_ENTRIES/MODEL_HIT_PCT/MODEL_PREFETCH (lib.sh); run N uses
 # MODEL_SEED=N, so a run can be replayed with the command in its .cmd file.
-# Results: out/model-KVER-VARIANT-smpSMP/results.tsv (one row a run) and
-# runN.log (+ .cmd, .model: the model's counters, .verdict); KTAP on stdout.
+# Results: out/model-KVER-VARIANT-smpSMP/results.tsv, one row a run: the
+# outcome (died, survived, failed otherwise), seconds (the kernel's time of
+# the first Oops, or how long the guest ran), where it died (epc), the
+# model's counters, and where its faults were taken (lab/model-where.sh:
+# trap entry, exit, __switch_to, elsewhere); runN.log (+ .cmd, .model,
+# .trace, .where, .verdict). KTAP on stdout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,7 +45,7 @@ B=$RES/build/$KVER-$VARIANT-lab
 	tail_log "$RES/run1.out"
 	die "$NAME: no kernel or initramfs (log: $RES/run1.out)" "read the log; make run KVER=$KVER VARIANT=$VARIANT"
 }
-for f in console.log console.log.cmd console.log.model console.log.verdict; do
+for f in console.log console.log.cmd console.log.model console.log.trace console.log.verdict; do
 	[ ! -f "$B/$f" ] || cp "$B/$f" "$RES/run1.${f#console.}"
 done
 IMAGE=$LAB_CACHE/builds/$KVER/$VARIANT-lab/arch/riscv/boot/Image
@@ -53,7 +57,9 @@ done
 
 # One row a run: the outcome, when and where it died, the model's counters.
 counter() { awk -v k="$1" '$1 == k { print $2 }' "$2" 2>/dev/null || true; }
-printf 'run\tseed\toutcome\tguest_s\twhere\tstale_hits\tmatches\tfences\n' >"$RES/results.tsv"
+place() { awk -v k="$1" '$2 == k { print $1 }' "$2" 2>/dev/null || true; }
+VMLINUX=$LAB_CACHE/builds/$KVER/$VARIANT-lab/vmlinux
+printf 'run\tseed\toutcome\tseconds\twhere\tstale_hits\tmatches\tfences\tat_entry\tat_exit\tat_switch\telsewhere\n' >"$RES/results.tsv"
 died=0 survived=0 other=0
 for i in $(seq 1 "$RUNS"); do
 	logf=$RES/run$i.log
@@ -72,8 +78,11 @@ for i in $(seq 1 "$RUNS"); do
 		other=$((other + 1))
 		t=- where=$(grep -m1 -E '^verdict: ' "$logf.verdict" 2>/dev/null | sed 's/^verdict: //; s/\t/ /g' || echo "no verdict")
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$i" "$outcome" "${t:--}" "${where:--}" \
-		"$(counter hits "$logf.model")" "$(counter matches "$logf.model")" "$(counter fences "$logf.model")" >>"$RES/results.tsv"
+	bash "$LAB_ROOT/lab/model-where.sh" "$logf.trace" "$VMLINUX" >"$logf.where" 2>/dev/null || : >"$logf.where"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$i" "$outcome" "${t:--}" "${where:--}" \
+		"$(counter hits "$logf.model")" "$(counter matches "$logf.model")" "$(counter fences "$logf.model")" \
+		"$(place entry "$logf.where")" "$(place exit "$logf.where")" "$(place switch "$logf.where")" \
+		"$(place other "$logf.where")" >>"$RES/results.tsv"
 done
 column -t -s $'\t' "$RES/results.tsv" | sed 's/^/# /'
 
