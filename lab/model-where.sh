@@ -22,9 +22,10 @@ if [ ! -s "$TRACE" ]; then
 	exit 0
 fi
 # Addresses as 16 hex digits compare as strings (awk's numbers are doubles).
-"${CROSS_COMPILE}nm" -n "$VMLINUX" | awk '$2 ~ /^[tT]$/ { print $1, $3 }' >"$TRACE.syms"
+"${CROSS_COMPILE}nm" -n "$VMLINUX" | awk 'NF == 3 && $2 ~ /^[tT]$/ { print $1, $3 }' >"$TRACE.syms"
 sed -n 's/.*riscv_stale_tlb_trap .*epc:0x\([0-9a-f]*\).*/\1/p' "$TRACE" |
-	awk 'NR == FNR { addr[n] = $1; name[n] = $2; n++; next }
+	awk 'BEGIN { n = 0 }
+	NR == FNR { addr[n] = $1; name[n] = $2; n++; next }
 	function pad(h) { while (length(h) < 16) h = "0" h; return h }
 	function off(a, b,   i, d, v) {	# a - b, both 16 hex digits, small
 		d = 0

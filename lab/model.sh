@@ -6,6 +6,7 @@
 # it skips on kernels without the series).
 #   VARIANT base | patched | nofence (the series without patch 4)
 #   EXPECT  die:     at least one run must end in an Oops (the bug seen);
+#                    the runs stop at the first that does;
 #           survive: every run must pass with zero kernel trouble, and the
 #                    model must have raised stale faults (it was exercised).
 # Environment: MODEL_RUNS (3), MODEL_SECONDS (60, the stressor's length),
@@ -49,55 +50,15 @@ for f in console.log console.log.cmd console.log.model console.log.trace console
 	[ ! -f "$B/$f" ] || cp "$B/$f" "$RES/run1.${f#console.}"
 done
 IMAGE=$LAB_CACHE/builds/$KVER/$VARIANT-lab/arch/riscv/boot/Image
+died_in() { grep -q -E '\] (Oops|Kernel panic|Unable to handle kernel|kernel BUG)' "$1" 2>/dev/null; }
+done_runs=1
 for i in $(seq 2 "$RUNS"); do
+	[ "$EXPECT" != die ] || ! died_in "$RES/run$((i - 1)).log" || break
+	done_runs=$i
 	log "$NAME" "run $i of $RUNS"
 	MODEL_SEED=$i APPEND="lab.only=$TESTS" bash "$LAB_ROOT/lab/boot.sh" "$IMAGE" "$B/initramfs.cpio" "$RES/run$i.log" \
 		>"$RES/run$i.out" 2>&1 || true
 done
 
-# One row a run: the outcome, when and where it died, the model's counters.
-counter() { awk -v k="$1" '$1 == k { print $2 }' "$2" 2>/dev/null || true; }
-place() { awk -v k="$1" '$2 == k { print $1 }' "$2" 2>/dev/null || true; }
-VMLINUX=$LAB_CACHE/builds/$KVER/$VARIANT-lab/vmlinux
-printf 'run\tseed\toutcome\tseconds\twhere\tstale_hits\tmatches\tfences\tat_entry\tat_exit\tat_switch\telsewhere\n' >"$RES/results.tsv"
-died=0 survived=0 other=0
-for i in $(seq 1 "$RUNS"); do
-	logf=$RES/run$i.log
-	oops=$(grep -m1 -E '\] (Oops|Kernel panic|Unable to handle kernel|kernel BUG)' "$logf" 2>/dev/null || true)
-	if [ -n "$oops" ]; then
-		outcome=died
-		died=$((died + 1))
-		t=$(echo "$oops" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
-		where=$(grep -m1 -E '\] epc : ' "$logf" | sed 's/.*epc : //; s/ .*//')
-	elif grep -q '^verdict: PASS' "$logf.verdict" 2>/dev/null; then
-		outcome=survived
-		survived=$((survived + 1))
-		t=$(counter seconds "$logf.model") where=-
-	else
-		outcome=failed
-		other=$((other + 1))
-		t=- where=$(grep -m1 -E '^verdict: ' "$logf.verdict" 2>/dev/null | sed 's/^verdict: //; s/\t/ /g' || echo "no verdict")
-	fi
-	bash "$LAB_ROOT/lab/model-where.sh" "$logf.trace" "$VMLINUX" >"$logf.where" 2>/dev/null || : >"$logf.where"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$i" "$outcome" "${t:--}" "${where:--}" \
-		"$(counter hits "$logf.model")" "$(counter matches "$logf.model")" "$(counter fences "$logf.model")" \
-		"$(place entry "$logf.where")" "$(place exit "$logf.where")" "$(place switch "$logf.where")" \
-		"$(place other "$logf.where")" >>"$RES/results.tsv"
-done
-column -t -s $'\t' "$RES/results.tsv" | sed 's/^/# /'
-
-hits=$(awk -F'\t' 'NR > 1 { s += $6 } END { print s + 0 }' "$RES/results.tsv")
-echo "TAP version 14"
-echo "1..1"
-summary="$KVER $VARIANT, $SMP harts: $died of $RUNS runs died, $survived survived, $other failed otherwise; $hits stale faults raised"
-if { [ "$EXPECT" = die ] && [ "$died" -gt 0 ]; } ||
-	{ [ "$EXPECT" = survive ] && [ "$survived" = "$RUNS" ] && [ "$hits" -gt 0 ]; }; then
-	echo "ok 1 $NAME: expected to $EXPECT: $summary"
-	exit 0
-fi
-echo "not ok 1 $NAME: expected to $EXPECT: $summary"
-log "$NAME" "FAILED: expected to $EXPECT; results: $RES/results.tsv, console logs: $RES/run*.log"
-[ "$EXPECT" = die ] &&
-	echo "[lab] try: a longer or harder run (MODEL_SECONDS=120 MODEL_RUNS=5, MODEL_HIT_PCT=10); the model's counters are in $RES/run*.model" >&2 ||
-	echo "[lab] try: read the first Oops in $RES/run*.log; replay a run with the command in its .cmd file (the seed is in it)" >&2
-exit 1
+exec bash "$LAB_ROOT/lab/model-judge.sh" "$RES" "$EXPECT" "$done_runs" \
+	"$LAB_CACHE/builds/$KVER/$VARIANT-lab/vmlinux" "$KVER $VARIANT, $SMP harts, ${SECONDS_} s runs"
