@@ -146,7 +146,7 @@ qemu_cpu() {
 #   SMP (4), MEM (1G), QEMU_CPU (rv64), QEMU_EXTRA (more arguments);
 #   QEMU=system (Debian's qemu-system-riscv64) or QEMU=model (lab/qemu.sh's
 #   build, with the x-stale-tlb model of a hart that caches invalid
-#   translations switched on: MODEL_ENTRIES (64, 0 = off), MODEL_HIT_PCT (5),
+#   translations switched on: MODEL_ENTRIES (256, 0 = off), MODEL_HIT_PCT (5),
 #   MODEL_PREFETCH (4: blocks of 16 PTEs), MODEL_SEED (1)).
 # QMP_SOCKET: a QMP server there (the model's counters are read through it).
 # QEMU_TRACE=FILE: under the model, the trap of every fault the model raised
@@ -158,7 +158,7 @@ qemu_cmd() {
 	system) ;;
 	model)
 		bin=$("$LAB_ROOT/lab/qemu.sh") || die "no QEMU model build" "bash lab/qemu.sh"
-		cpu+=",svvptc=false,x-stale-tlb=${MODEL_ENTRIES:-64},x-stale-tlb-hit-pct=${MODEL_HIT_PCT:-5}"
+		cpu+=",svvptc=false,x-stale-tlb=${MODEL_ENTRIES:-256},x-stale-tlb-hit-pct=${MODEL_HIT_PCT:-5}"
 		cpu+=",x-stale-tlb-prefetch=${MODEL_PREFETCH:-4},x-stale-tlb-seed=${MODEL_SEED:-1}"
 		[ -z "${QEMU_TRACE:-}" ] || trace=(-trace riscv_stale_tlb_trap -D "$QEMU_TRACE")
 		;;
@@ -173,7 +173,7 @@ qemu_cmd() {
 # qemu_describe: one line naming the QEMU of qemu_cmd and the model's settings.
 qemu_describe() {
 	if [ "${QEMU:-system}" = model ]; then
-		echo "$(cat "$(dirname "$("$LAB_ROOT/lab/qemu.sh")")/version"), x-stale-tlb=${MODEL_ENTRIES:-64} hit-pct=${MODEL_HIT_PCT:-5} prefetch=${MODEL_PREFETCH:-4} seed=${MODEL_SEED:-1}"
+		echo "$(cat "$(dirname "$("$LAB_ROOT/lab/qemu.sh")")/version"), x-stale-tlb=${MODEL_ENTRIES:-256} hit-pct=${MODEL_HIT_PCT:-5} prefetch=${MODEL_PREFETCH:-4} seed=${MODEL_SEED:-1}"
 	else
 		qemu-system-riscv64 --version | head -n 1
 	fi

@@ -4,7 +4,8 @@
 #   -> summary. Defaults: 7.3 patched lab.
 # Environment: SMP, MEM, QEMU_CPU, QEMU=model (lab/lib.sh), BOOT_TIMEOUT, TESTS (comma-separated guest
 # test names; default all of guest/tests.list and the series' selftests,
-# riscv/vmalloc, of lab/kselftest.sh), KSELFTEST=0 (leave those out).
+# riscv/vmalloc, of lab/kselftest.sh; a test of the tree's, tree-tests.list,
+# such as test_vmalloc, runs when named), KSELFTEST=0 (leave those out).
 # Results go to out/KVER-VARIANT-CONFIG/: console.log, summary.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -44,6 +45,10 @@ rm -rf "$RES/kselftest" "$RES/kselftest.list"
 if [ "$CONFIG" != nommu ] && [ "$CONFIG" != rv32 ] && [ "${KSELFTEST:-1}" != 0 ]; then
 	step kselftest "$LAB_ROOT/lab/kselftest.sh" "$KVER" "$VARIANT" "$BUILD" "$RES"
 	lists+=("$RES/kselftest.list")
+	# The tree's own tests (tree-tests.list) only when TESTS names one.
+	while read -r t _; do
+		[[ ",${TESTS:-}," != *",$t,"* ]] || grep "^$t " "$RES/tree-tests.list" >>"$RES/kselftest.list"
+	done <"$RES/tree-tests.list"
 fi
 step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" "${lists[@]}" >/dev/null
 

@@ -41,7 +41,7 @@ qemu_ok() {
 }
 
 opensbi_ok() {
-	[ -f /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin ] || return 1
+	[ -f "$OPENSBI_FW" ] || return 1
 	local v
 	v=$(pkg_version opensbi)
 	dpkg --compare-versions "${v:-0}" ge "$OPENSBI_MIN"
