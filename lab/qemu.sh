@@ -29,7 +29,8 @@ orig=qemu_${upstream}.orig.tar.xz
 
 shopt -s nullglob
 patches=()
-for p in "$LAB_ROOT"/qemu/[0-9]*.patch; do
+# LAB_QEMU_SERIES=DIR: another series (the lab's tests plant defects).
+for p in "${LAB_QEMU_SERIES:-$LAB_ROOT/qemu}"/[0-9]*.patch; do
 	[[ $p == *-cover-letter.patch ]] || patches+=("$p")
 done
 shopt -u nullglob
@@ -58,6 +59,7 @@ qemu_build_deps() {
 	[ ${#missing[@]} -gt 0 ] || return 0
 	log qemu "installing build dependencies: ${missing[*]}"
 	bpo=$(apt_codename)-backports
+	mkdir -p "$LAB_CACHE/apt"
 	echo "deb $(apt_mirror) $bpo main" >"$LAB_CACHE/apt/backports.list"
 	local logf=$TOP/deps.log
 	# The system's sources (sources.list.d) plus the backports line.
@@ -154,7 +156,19 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 		die "QEMU configure failed (log: $TOP/configure.log)" "read the log; build dependencies: $TOP/deps.log"
 	}
 fi
-run_logged qemu "$TOP/build.log" ninja -C "$BUILD" qemu-system-riscv64
+t=$(date +%s)
+ninja -C "$BUILD" qemu-system-riscv64 >"$TOP/build.log" 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 30
+	! kill -0 "$pid" 2>/dev/null ||
+		log qemu "$(grep -o '^\[[0-9]*/[0-9]*\]' "$TOP/build.log" | tail -n 1) steps, $(($(date +%s) - t))s"
+done
+wait "$pid" || {
+	tail_log "$TOP/build.log"
+	die "building QEMU failed (log: $TOP/build.log)" "read the log; the model's code is in $(dirname "$src")/model-$upstream/target/riscv"
+}
+log qemu "built in $(($(date +%s) - t))s"
 mkdir -p "$(dirname "$BIN")"
 cp "$BUILD/qemu-system-riscv64" "$BIN.tmp"
 mv "$BIN.tmp" "$BIN"
