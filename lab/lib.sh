@@ -178,3 +178,7 @@ qemu_describe() {
 		qemu-system-riscv64 --version | head -n 1
 	fi
 }
+
+# What makes a model run "died" (lab/model.sh, lab/model-judge.sh): the
+# first line of a kernel death on the console.
+MODEL_DEATH_RE='\] (Oops|Kernel panic|Unable to handle kernel|kernel BUG)'

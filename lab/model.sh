@@ -53,7 +53,7 @@ for f in console.log console.log.cmd console.log.model console.log.trace console
 	[ ! -f "$B/$f" ] || cp "$B/$f" "$RES/run1.${f#console.}"
 done
 IMAGE=$LAB_CACHE/builds/$KVER/$VARIANT-lab/arch/riscv/boot/Image
-died_in() { grep -q -E '\] (Oops|Kernel panic|Unable to handle kernel|kernel BUG)' "$1" 2>/dev/null; }
+died_in() { grep -q -E "$MODEL_DEATH_RE" "$1" 2>/dev/null; }
 done_runs=1
 for i in $(seq 2 "$RUNS"); do
 	[ "$EXPECT" != die ] || ! died_in "$RES/run$((i - 1)).log" || break
