@@ -5,6 +5,7 @@
 #           | nofence (the series without patch 4, the fence at task switch)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
+#           (with the series, lab, vector and distro add config/kunit.config)
 #           | rv32 (config/rv32.config, build checks only)
 #           | nommu (the tree's nommu_virt_defconfig, build checks only)
 #
@@ -68,6 +69,10 @@ rv32) FRAGS=("$LAB_ROOT/config/rv32.config") ;;
 nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") BASECFG= MODE= VERIFY= ;;
 *) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, rv32 or nommu (see config/)" ;;
 esac
+# The series' KUnit suite, where a kernel with the series boots.
+if [ "$VARIANT" != base ] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
+	FRAGS+=("$LAB_ROOT/config/kunit.config")
+fi
 if [ "${LAB_LLVM:-}" = 1 ] && [ -n "$VERIFY" ] && [ "$CONFIG" != rv32 ]; then
 	FRAGS+=("$LAB_ROOT/config/llvm.config")
 fi

@@ -60,7 +60,8 @@ for k in 7.3 6.12; do
 	for p in $(series_patches "$k"); do
 		n=$((n + 1))
 		b=$(basename "$p")
-		out=$(cd "$repo" && perl scripts/checkpatch.pl --strict --no-summary \
+		# Debian's python3 (python3-ply) for the SPDX check of new files.
+		out=$(cd "$repo" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-summary \
 			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES,PREFER_LORE_ARCHIVE "$p" 2>&1) ||
 			fail "$k $b: checkpatch --strict:
 $out"
