@@ -72,6 +72,7 @@ esac
 # The series' KUnit suite, where a kernel with the series boots.
 if [ "$VARIANT" != base ] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
 	FRAGS+=("$LAB_ROOT/config/kunit.config")
+	[ ! -f "$LAB_ROOT/config/kunit-$KVER.config" ] || FRAGS+=("$LAB_ROOT/config/kunit-$KVER.config")
 fi
 if [ "${LAB_LLVM:-}" = 1 ] && [ -n "$VERIFY" ] && [ "$CONFIG" != rv32 ]; then
 	FRAGS+=("$LAB_ROOT/config/llvm.config")

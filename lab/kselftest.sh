@@ -5,8 +5,8 @@
 #   - tools/testing/selftests/riscv, always from the patched worktree (the
 #     series changes nothing there but add riscv/vmalloc): every
 #     RISCV_SUBTARGETS of the tree, riscv/vmalloc's test module built
-#     against BUILD. An unfixed kernel cannot load that module (it lacks the
-#     export), so for VARIANT=base it is not built and vmalloc_fence skips;
+#     against BUILD. For VARIANT=base it is not built (KDIR points nowhere),
+#     as on a CI without a kernel build: vmalloc_fence must then skip;
 #   - lib/test_vmalloc.ko of BUILD (CONFIG_TEST_VMALLOC=m in
 #     config/lab.config), for guest/test_vmalloc_run.
 # Installs into OUTDIR/kselftest (kselftest's install layout; the initramfs

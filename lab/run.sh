@@ -54,6 +54,12 @@ step initramfs "$LAB_ROOT/lab/initramfs.sh" "$RES" "${lists[@]}" >/dev/null
 
 QEMU_CPU=$(qemu_cpu "$CONFIG")
 export QEMU_CPU
+# The series' KUnit suite is built in where lab/build.sh adds
+# config/kunit.config: the verdict judges it (VERDICT_KUNIT= leaves it to
+# the caller, as lab/kunit.sh does).
+if grep -q '^CONFIG_RISCV_NEW_MAPPING_KUNIT=y' "$BUILD/.config"; then
+	export VERDICT_KUNIT=${VERDICT_KUNIT-riscv_new_mapping}
+fi
 APPEND="${APPEND:-}${TESTS:+ lab.only=$TESTS}"
 export APPEND
 rc=0

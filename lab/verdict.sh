@@ -4,6 +4,8 @@
 # init finished ("lab-init: done"), the machine powered off cleanly, the
 # top-level KTAP plan was met with every test ok, and the console shows no
 # Oops, panic, BUG, WARNING, stall or lockup. QEMU_EXIT 124 means timeout.
+# With VERDICT_KUNIT=SUITE (lab/run.sh sets it for kernels built with
+# config/kunit.config) that KUnit suite must also pass (lab/kunit-judge.sh).
 #
 # Prints one line per finding and a last line "verdict: PASS|FAIL ...";
 # exits 0 on pass, 1 on fail.
@@ -35,6 +37,16 @@ if hits=$(grep -E -n "$bad_re" <<<"$clean" | head -n 5) && [ -n "$hits" ]; then
 	say "kernel trouble on the console:"
 	sed 's/^/    /' <<<"$hits"
 	fail=1
+fi
+
+if [ -n "${VERDICT_KUNIT:-}" ]; then
+	if kunit=$("$(dirname "$0")/kunit-judge.sh" "$log" "$VERDICT_KUNIT"); then
+		say "$(tail -n 1 <<<"$kunit" | sed 's/^kunit: PASS /kunit /')"
+	else
+		say "KUnit failed:"
+		sed 's/^/    /' <<<"$kunit"
+		fail=1
+	fi
 fi
 
 grep -q 'Run /init as init process' <<<"$clean" || {
