@@ -91,3 +91,42 @@ lab_apt_cache() {
 	# shellcheck disable=SC2046
 	apt-cache $(_lab_apt_opts) "$@"
 }
+
+# lab_apt_arch ARCH: from here on, lab_apt_* use a private apt state of
+# ARCH's own ($LAB_CACHE/apt-ARCH): binary indices of ARCH only, no sources,
+# no translations. For guest packages (riscv64) on a host of another arch.
+lab_apt_arch() {
+	LAB_APT_DIR=$LAB_CACHE/apt-$1
+	mkdir -p "$LAB_APT_DIR"
+	cat >"$LAB_APT_DIR/apt.conf" <<EOF2
+APT::Architecture "$1";
+APT::Architectures { "$1"; };
+Acquire::IndexTargets::deb-src::Sources::DefaultEnabled "false";
+Acquire::Languages "none";
+EOF2
+	export APT_CONFIG=$LAB_APT_DIR/apt.conf
+}
+
+# lab_apt_newest PKG: the newest version of PKG in the private indices.
+lab_apt_newest() {
+	local best="" v
+	while read -r v; do
+		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+	done < <(lab_apt_cache show "$1" 2>/dev/null | sed -n 's/^Version: //p')
+	echo "$best"
+}
+
+# lab_apt_download PKG ARCH VERSION DEB: download PKG:ARCH=VERSION to DEB
+# (apt-get download checks it against the signed index).
+lab_apt_download() {
+	local tmp
+	tmp=$(mktemp -d "$(dirname "$4")/tmp.XXXXXX")
+	if ! (cd "$tmp" && lab_apt_get download "$1:$2=$3") >"$LAB_APT_DIR/download.log" 2>&1; then
+		rm -rf "$tmp"
+		tail_log "$LAB_APT_DIR/download.log"
+		die "download of $1=$3 ($2) failed (log: $LAB_APT_DIR/download.log)" \
+			"is $3 on the archive for $2? apt-cache policy $1 with APT_CONFIG=$APT_CONFIG"
+	fi
+	mv "$tmp"/"$1"_*.deb "$4"
+	rm -rf "$tmp"
+}

@@ -36,26 +36,7 @@ elif [ $# -gt 0 ]; then
 	die "unknown argument '$1'" "bash lab/debian-config.sh [--compare FRAGMENT...]"
 fi
 
-# The lab's private apt state, but a riscv64 one of its own: binary indices
-# of riscv64 only, no sources, no translations.
-LAB_APT_DIR=$LAB_CACHE/apt-$ARCH
-mkdir -p "$LAB_APT_DIR"
-cat >"$LAB_APT_DIR/apt.conf" <<EOF
-APT::Architecture "$ARCH";
-APT::Architectures { "$ARCH"; };
-Acquire::IndexTargets::deb-src::Sources::DefaultEnabled "false";
-Acquire::Languages "none";
-EOF
-export APT_CONFIG=$LAB_APT_DIR/apt.conf
-
-# newest VERSION among lines "Version: V" on stdin
-newest() {
-	local best="" v
-	while read -r v; do
-		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
-	done
-	echo "$best"
-}
+lab_apt_arch "$ARCH"
 
 ver=${DEBIAN_CONFIG_VERSION:-$(cat "$LAB_CACHE/trees/6.12/debian-version" 2>/dev/null || true)}
 out=
@@ -70,24 +51,14 @@ if [ -z "$out" ] || [ ! -s "$out" ]; then
 		log debian-config "WARNING: some $ARCH package lists failed (log: $LAB_APT_DIR/update.log); trying with those fetched"
 	fi
 	if [ -z "$ver" ]; then
-		ver=$(lab_apt_cache show "$PKG" 2>/dev/null | sed -n 's/^Version: //p' | newest)
+		ver=$(lab_apt_newest "$PKG")
 		[ -n "$ver" ] || die "no $PKG for $ARCH on the archive" "check $LAB_APT_DIR/update.log"
 		out=$DIR/${PKG}_${ver}_$ARCH.config
 	fi
 	deb=$DL/${PKG}_${ver}_$ARCH.deb
 	if [ ! -s "$deb" ]; then
 		log debian-config "downloading $PKG $ver ($ARCH)"
-		tmp=$(mktemp -d "$DL/tmp.XXXXXX")
-		trap 'rm -rf "$tmp"' EXIT
-		# apt-get download verifies the package against the signed index.
-		(cd "$tmp" && lab_apt_get download "$PKG:$ARCH=$ver") >"$LAB_APT_DIR/download.log" 2>&1 || {
-			tail_log "$LAB_APT_DIR/download.log"
-			die "download of $PKG=$ver ($ARCH) failed (log: $LAB_APT_DIR/download.log)" \
-				"is $ver on the archive for $ARCH? apt-cache policy $PKG with APT_CONFIG=$APT_CONFIG"
-		}
-		mv "$tmp"/"${PKG}"_*.deb "$deb"
-		rm -rf "$tmp"
-		trap - EXIT
+		lab_apt_download "$PKG" "$ARCH" "$ver" "$deb"
 	fi
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$PKG/$FLAVOUR.xz" | xz -d >"$out.tmp" ||
 		die "$deb holds no /usr/src/$PKG/$FLAVOUR.xz" "dpkg-deb -c $deb"

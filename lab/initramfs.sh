@@ -3,8 +3,10 @@
 # Build the guest programs of guest/ (static, riscv64) and pack them with the
 # test lists (default guest/tests.list; several are joined in order) into
 # OUTDIR/initramfs.cpio. If OUTDIR/kselftest exists (lab/kselftest.sh), it
-# goes in as /kselftest. No busybox,
-# no prebuilt user space: /init is guest/init.c. The cpio is written by the
+# goes in as /kselftest. /init is guest/init.c; a static busybox
+# (lab/busybox.sh, Debian's busybox-static) is /bin/sh and the applets of
+# BUSYBOX_APPLETS below, for kselftest's run_kselftest.sh and the tree's
+# script tests. The cpio is written by the
 # kernel's own usr/gen_init_cpio (built for the host from either tree), so
 # device nodes need no root.
 set -euo pipefail
@@ -37,6 +39,15 @@ if [ ! -x "$GEN" ]; then
 	gcc -O2 -o "$GEN" "$src"
 fi
 
+BUSYBOX=$("$LAB_ROOT/lab/busybox.sh")
+# What run_kselftest.sh, kselftest/runner.sh and the tree's riscv scripts
+# call. No timeout or stdbuf: runner.sh would call them with GNU options
+# (the guest's init times every test out itself).
+BUSYBOX_APPLETS="sh ash awk basename cat chmod cp cut date dirname echo env expr
+false find grep head id kill ln ls mkdir mktemp mount mv nproc printf readlink
+realpath rm rmdir sed seq sleep sort stat tail tee test tr true uname uniq wc
+which xargs ["
+
 spec=$OUTDIR/initramfs.spec
 {
 	echo "dir /dev 0755 0 0"
@@ -48,6 +59,10 @@ spec=$OUTDIR/initramfs.spec
 	echo "dir /etc 0755 0 0"
 	echo "dir /bin 0755 0 0"
 	echo "file /init $GB/init 0755 0 0"
+	echo "file /bin/busybox $BUSYBOX 0755 0 0"
+	for a in $BUSYBOX_APPLETS; do
+		echo "slink /bin/$a busybox 0777 0 0"
+	done
 	for p in "$GB"/*; do
 		[ -f "$p" ] && [ -x "$p" ] || continue
 		[ "$(basename "$p")" = init ] && continue

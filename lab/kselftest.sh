@@ -13,7 +13,9 @@
 # puts it at /kselftest) and writes two guest test lists:
 #   OUTDIR/kselftest.list   riscv/vmalloc, the series' own tests
 #   OUTDIR/tree-tests.list  the tree's other riscv tests, and test_vmalloc
-# Scripts cannot run in the shell-less initramfs: OUTDIR/kselftest.skipped.
+# Every test runs as a CI runs it: through the installed run_kselftest.sh
+# (-t COLLECTION:TEST: kselftest's runner, its KTAP, its skip code; the
+# initramfs has a busybox shell), scripts such as run_mmap.sh included.
 # Environment: VMALLOC_FENCE_TIMEOUT (300 s), VMALLOC_FENCE_SECONDS (the
 # length of the series' stress tests; their default when unset),
 # TEST_VMALLOC_TIMEOUT (600 s),
@@ -40,7 +42,7 @@ grep -q '^CONFIG_MODULES=y' "$BUILD/.config" || die "$BUILD has no CONFIG_MODULE
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 INST=$OUTDIR/kselftest
-rm -rf "$INST" "$OUTDIR/kselftest.list" "$OUTDIR/tree-tests.list" "$OUTDIR/kselftest.skipped"
+rm -rf "$INST" "$OUTDIR/kselftest.list" "$OUTDIR/tree-tests.list"
 mkdir -p "$OUTDIR"
 
 # Module.symvers (modpost), lib/test_vmalloc.ko and the uapi headers the
@@ -69,20 +71,18 @@ cp "$BUILD/lib/test_vmalloc.ko" "$INST/lib/"
 # Guest test lines: NAME TIMEOUT PROGRAM [ARGS]. Our tests run their default
 # length (VMALLOC_FENCE_SECONDS, 5 s each); a longer one is given on the
 # kernel command line (init passes NAME=VALUE arguments on as environment).
-: >"$OUTDIR/kselftest.skipped"
+# The guest's init enforces TIMEOUT (runner.sh's own needs GNU timeout).
+[ -x "$INST/run_kselftest.sh" ] || die "kselftest: $KVER: no run_kselftest.sh in $INST (log: $OUTDIR/kselftest-build.log)"
 : >"$OUTDIR/kselftest.list"
 : >"$OUTDIR/tree-tests.list"
 while IFS=: read -r col prog; do
 	[ -n "$prog" ] || continue
-	if ! head -c 4 "$INST/$col/$prog" | grep -q 'ELF'; then
-		echo "$col:$prog (a script; the initramfs has no shell)" >>"$OUTDIR/kselftest.skipped"
-		continue
-	fi
+	run="/kselftest/run_kselftest.sh -t $col:$prog"
 	case "$prog" in
 	vmap_stack_stress | vmalloc_fence)
-		echo "ksft-$col-$prog ${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS} /kselftest/$col/$prog" >>"$OUTDIR/kselftest.list"
+		echo "ksft-$col-$prog ${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS} $run" >>"$OUTDIR/kselftest.list"
 		;;
-	*) echo "ksft-$col-$prog 120 /kselftest/$col/$prog" >>"$OUTDIR/tree-tests.list" ;;
+	*) echo "ksft-$col-$prog 120 $run" >>"$OUTDIR/tree-tests.list" ;;
 	esac
 done <"$INST/kselftest-list.txt"
 # test_vmalloc.sh's stress mode is nr_threads=<CPUs> test_repeat_count=20

@@ -72,6 +72,8 @@ if [ "$VARIANT" = patched ]; then
 	[ -n "$patches" ] || patches="  (none: the series is empty)"
 	[ -z "$(git -C "$WT" status --porcelain --untracked-files=no)" ] || patches="$patches
   (plus uncommitted edits in $WT)"
+elif [ "$VARIANT" = nofence ]; then
+	patches="  (the series without patch 4: $LAB_CACHE/trees/$KVER/nofence)"
 else
 	patches="  (none: base variant)"
 fi

@@ -3,7 +3,8 @@
 # objects built from the files the series touches (entry.S, traps.c,
 # irq.c, mm/init.c, mm/fault.c, and through thread_info.h and cacheflush.h
 # asm-offsets) with W=1, in the unfixed and the patched build of KVER, and
-# compares their warnings (file and message; line numbers move). With
+# compares their warnings (file and message; line numbers move); in the
+# patched build also the files it adds (the KUnit suite). With
 # LAB_LLVM=1 the same with clang (lab/lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,22 +14,27 @@ CONFIG=${2:-lab}
 kver_check "$KVER"
 OBJS=(arch/riscv/kernel/asm-offsets.s arch/riscv/kernel/entry.o arch/riscv/mm/init.o
 	arch/riscv/kernel/traps.o arch/riscv/mm/fault.o arch/riscv/kernel/irq.o)
+# Objects of files the series adds: W=1 must find nothing new there either.
+NEW_OBJS=(arch/riscv/kernel/tests/new_mapping_kunit.o)
 RES=$LAB_OUT/w1-$KVER-$CONFIG${LAB_LLVM:+-llvm}
 mkdir -p "$RES"
 # w1_build VARIANT: rebuild OBJS with W=1 in the VARIANT build; log to RES.
 w1_build() {
-	local v=$1 b src o
+	local v=$1 b src o objs=("${OBJS[@]}")
 	b=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" "$CONFIG")
-	if [ "$v" = base ]; then src=$(kernel_repo "$KVER"); else src=$LAB_CACHE/trees/$KVER/patched; fi
-	log w1 "$KVER $v ($CONFIG): W=1 ${OBJS[*]}"
+	if [ "$v" = base ]; then src=$(kernel_repo "$KVER"); else
+		src=$LAB_CACHE/trees/$KVER/patched
+		objs+=("${NEW_OBJS[@]}")
+	fi
+	log w1 "$KVER $v ($CONFIG): W=1 ${objs[*]}"
 	# Removed first, so that they are compiled again whatever was built
 	# last (a previous W=1 run leaves them up to date).
-	for o in "${OBJS[@]}"; do rm -f "$b/$o"; done
-	make -C "$src" O="$b" ARCH=riscv "${TOOLCHAIN[@]}" W=1 "${OBJS[@]}" \
-		>"$RES/$v.log" 2>&1 || die "W=1 build of ${OBJS[*]} failed on $KVER $v (log: $RES/$v.log)" \
+	for o in "${objs[@]}"; do rm -f "$b/$o"; done
+	make -C "$src" O="$b" ARCH=riscv "${TOOLCHAIN[@]}" W=1 "${objs[@]}" \
+		>"$RES/$v.log" 2>&1 || die "W=1 build of ${objs[*]} failed on $KVER $v (log: $RES/$v.log)" \
 		"look at the first error in the log"
 	# A check that compiled nothing would pass for nothing.
-	for o in "${OBJS[@]}"; do
+	for o in "${objs[@]}"; do
 		grep -qE "^  (CC|AS) +$o\$" "$RES/$v.log" ||
 			die "W=1 did not recompile $o on $KVER $v (log: $RES/$v.log)" "remove the object and run again"
 	done
