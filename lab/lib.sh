@@ -121,6 +121,13 @@ series_hash() {
 # kernel_repo KVER: the git repository holding the pristine tree.
 kernel_repo() { echo "$LAB_CACHE/trees/$1/repo"; }
 
+# kunit_suite BUILD: the KUnit suite of the series built into BUILD
+# (config/kunit.config), which every verdict of a boot of it must judge
+# (VERDICT_KUNIT, lab/verdict.sh); nothing if BUILD has none.
+kunit_suite() {
+	! grep -q '^CONFIG_RISCV_NEW_MAPPING_KUNIT=y' "$1/.config" 2>/dev/null || echo riscv_new_mapping
+}
+
 # tree_version KVER: the exact Debian version the repo was made from.
 tree_version() {
 	local f

@@ -53,6 +53,8 @@ for f in console.log console.log.cmd console.log.model console.log.trace console
 	[ ! -f "$B/$f" ] || cp "$B/$f" "$RES/run1.${f#console.}"
 done
 IMAGE=$LAB_CACHE/builds/$KVER/$VARIANT-lab/arch/riscv/boot/Image
+export VERDICT_KUNIT
+VERDICT_KUNIT=$(kunit_suite "$LAB_CACHE/builds/$KVER/$VARIANT-lab")
 died_in() { grep -q -E "$MODEL_DEATH_RE" "$1" 2>/dev/null; }
 done_runs=1
 for i in $(seq 2 "$RUNS"); do

@@ -57,9 +57,7 @@ export QEMU_CPU
 # The series' KUnit suite is built in where lab/build.sh adds
 # config/kunit.config: the verdict judges it (VERDICT_KUNIT= leaves it to
 # the caller, as lab/kunit.sh does).
-if grep -q '^CONFIG_RISCV_NEW_MAPPING_KUNIT=y' "$BUILD/.config"; then
-	export VERDICT_KUNIT=${VERDICT_KUNIT-riscv_new_mapping}
-fi
+export VERDICT_KUNIT=${VERDICT_KUNIT-$(kunit_suite "$BUILD")}
 APPEND="${APPEND:-}${TESTS:+ lab.only=$TESTS}"
 export APPEND
 rc=0
