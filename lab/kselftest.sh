@@ -85,6 +85,12 @@ while IFS=: read -r col prog; do
 	*) echo "ksft-$col-$prog 120 $run" >>"$OUTDIR/tree-tests.list" ;;
 	esac
 done <"$INST/kselftest-list.txt"
+# The stressor once more as a user whose RLIMIT_NPROC (16) is far below
+# the children it wants (guest/nproc_run): fork() and pthread_create() fail
+# with EAGAIN all along, and it must wait for its children, not fail.
+if grep -q '^ksft-riscv-vmap_stack_stress ' "$OUTDIR/kselftest.list"; then
+	echo "ksft-riscv-vmap_stack_stress-nproc ${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS} /bin/nproc_run 16 65534 /kselftest/riscv/vmap_stack_stress" >>"$OUTDIR/kselftest.list"
+fi
 # test_vmalloc.sh's stress mode is nr_threads=<CPUs> test_repeat_count=20
 # with the module's test_loop_count of 1000000: hours under TCG. The lab
 # keeps the threads and scales the counts down (TEST_VMALLOC_PARAMS).
