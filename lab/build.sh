@@ -72,7 +72,8 @@ esac
 # The series' KUnit suite, where a kernel with the series boots.
 if [ "$VARIANT" != base ] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
 	FRAGS+=("$LAB_ROOT/config/kunit.config")
-	[ ! -f "$LAB_ROOT/config/kunit-$KVER.config" ] || FRAGS+=("$LAB_ROOT/config/kunit-$KVER.config")
+	# v7.3 has kunit.autorun, which allnoconfig turns off; 6.12 has none.
+	[ "$KVER" != 7.3 ] || FRAGS+=("$LAB_ROOT/config/kunit-7.3.config")
 fi
 if [ "${LAB_LLVM:-}" = 1 ] && [ -n "$VERIFY" ] && [ "$CONFIG" != rv32 ]; then
 	FRAGS+=("$LAB_ROOT/config/llvm.config")
