@@ -222,6 +222,11 @@ int main(void)
 	mnt("proc", "/proc", "proc");
 	mnt("sysfs", "/sys", "sysfs");
 	mnt("devtmpfs", "/dev", "devtmpfs");
+	/* kselftest's runner writes the tests' output to /dev/stdout. */
+	symlink("/proc/self/fd", "/dev/fd");
+	symlink("/proc/self/fd/0", "/dev/stdin");
+	symlink("/proc/self/fd/1", "/dev/stdout");
+	symlink("/proc/self/fd/2", "/dev/stderr");
 	mnt("debugfs", "/sys/kernel/debug", "debugfs");
 
 	if (cmdline_value("lab.cpu=")) {
