@@ -69,6 +69,8 @@ spec=$OUTDIR/initramfs.spec
 		echo "file /bin/$(basename "$p") $p 0755 0 0"
 	done
 	echo "file /etc/lab-tests $LIST 0644 0 0"
+	# The trouble words, for guest/klogcheck.
+	echo "file /etc/lab-trouble.re $LAB_ROOT/lab/trouble.re 0644 0 0"
 	if [ -d "$OUTDIR/kselftest" ]; then
 		(cd "$OUTDIR" && find kselftest -mindepth 0 -type d | sort) | while read -r d; do
 			echo "dir /$d 0755 0 0"

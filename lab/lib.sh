@@ -186,6 +186,7 @@ qemu_describe() {
 	fi
 }
 
-# What makes a model run "died" (lab/model.sh, lab/model-judge.sh): the
-# first line of a kernel death on the console.
-MODEL_DEATH_RE='\] (Oops|Kernel panic|Unable to handle kernel|kernel BUG)'
+# A kernel death on a console (one line of it): what makes a model run
+# "died" (lab/model.sh, lab/model-judge.sh) and what the soak counts as
+# Oopses (lab/soak.sh). Any trouble at all: lab/trouble.re.
+KERNEL_DEATH_RE='\] (Oops|Kernel panic|Unable to handle kernel|kernel BUG)'

@@ -30,7 +30,7 @@ printf 'run\tseed\toutcome\tseconds\twhere\tstale_hits\tmatches\tfences\tat_entr
 died=0 survived=0 other=0
 for i in $(seq 1 "$done_runs"); do
 	logf=$RES/run$i.log
-	oops=$(grep -m1 -E "$MODEL_DEATH_RE" "$logf" 2>/dev/null || true)
+	oops=$(grep -m1 -E "$KERNEL_DEATH_RE" "$logf" 2>/dev/null || true)
 	if [ -n "$oops" ]; then
 		outcome=died
 		died=$((died + 1))

@@ -55,7 +55,7 @@ done
 IMAGE=$LAB_CACHE/builds/$KVER/$VARIANT-lab/arch/riscv/boot/Image
 export VERDICT_KUNIT
 VERDICT_KUNIT=$(kunit_suite "$LAB_CACHE/builds/$KVER/$VARIANT-lab")
-died_in() { grep -q -E "$MODEL_DEATH_RE" "$1" 2>/dev/null; }
+died_in() { grep -q -E "$KERNEL_DEATH_RE" "$1" 2>/dev/null; }
 done_runs=1
 for i in $(seq 2 "$RUNS"); do
 	[ "$EXPECT" != die ] || ! died_in "$RES/run$((i - 1)).log" || break

@@ -26,7 +26,7 @@ summarize() {
 	asids=$(field 'ASID allocator using [0-9]* bits (\([0-9]*\) entries).*')
 	rollover="no"
 	[ -n "$spaces" ] && [ -n "$asids" ] && [ "$spaces" -gt "$asids" ] && rollover="yes"
-	oopses=$(grep -c -E 'Oops|Unable to handle kernel|Kernel panic' <<<"$clean" || true)
+	oopses=$(grep -c -E "$KERNEL_DEATH_RE" <<<"$clean" || true)
 	mismatch=$(grep -c -E '^    not ok .*registers intact' <<<"$clean" || true)
 	{
 		echo "soak:        $KVER patched, $MINUTES minutes asked, ${wall}s wall in all, $HARTS harts, MEM ${MEM:-2G}"

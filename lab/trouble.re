@@ -1,6 +1,8 @@
 # Kernel trouble on a console: one extended regular expression a line,
-# joined with |. Read by lab/verdict.sh (grep -E) and lab/repro/inject.py
-# (Python re): keep to what both read alike (no \d, no backreferences).
+# joined with |. Read by lab/verdict.sh (grep -E), lab/repro/inject.py
+# (Python re) and, in the guest, guest/klogcheck (POSIX regcomp, as
+# /etc/lab-trouble.re): keep to what all read alike (no \d, no
+# backreferences).
 # WARN() prints "WARNING: CPU: N PID: N at ..." on 6.12 and
 # "WARNING: at FUNC, CPU#N: COMM/PID" on 7.3; "[ cut here ]" precedes both.
 Oops
