@@ -3,8 +3,8 @@
 # objects built from the files the series touches (entry.S, traps.c,
 # irq.c, mm/init.c, mm/fault.c, and through thread_info.h and cacheflush.h
 # asm-offsets) with W=1, in the unfixed and the patched build of KVER, and
-# compares their warnings (file and message; line numbers move); in the
-# patched build also the files it adds (the KUnit suite). With
+# compares their warnings (lab/w1-judge.sh: file and message; line numbers
+# move); in the patched build also the files it adds (the KUnit suite). With
 # LAB_LLVM=1 the same with clang (lab/lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,17 +41,10 @@ w1_build() {
 }
 
 for v in base patched; do
-	if [ -n "${W1_LOGS:-}" ]; then
-		# The lab's own test: build logs from W1_LOGS/{base,patched}.log.
-		cp "$W1_LOGS/$v.log" "$RES/$v.log"
-	else
-		w1_build "$v"
-	fi
-	grep -E 'warning:' "$RES/$v.log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u >"$RES/$v.warnings" || true
+	w1_build "$v"
 done
-new=$(comm -13 "$RES/base.warnings" "$RES/patched.warnings")
-if [ -n "$new" ]; then
+if ! new=$("$LAB_ROOT/lab/w1-judge.sh" "$RES/base.log" "$RES/patched.log"); then
 	echo "$new" >&2
 	die "the series adds W=1 warnings on $KVER (logs: $RES/{base,patched}.log)" "fix them in the worktree (make tree KVER=$KVER)"
 fi
-log w1 "$KVER: no new W=1 warning ($(wc -l <"$RES/base.warnings") before, $(wc -l <"$RES/patched.warnings") after)"
+log w1 "$KVER: ${new#w1-judge: }"
