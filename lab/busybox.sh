@@ -19,18 +19,36 @@ mkdir -p "$DIR" "$DL"
 lab_apt_arch "$ARCH"
 
 if [ "${LAB_OFFLINE:-0}" = 1 ]; then
-	bin=$(ls -1 "$DIR"/busybox_*_$ARCH 2>/dev/null | sort -V | tail -n 1)
+	bin=$(ls -1 "$DIR"/busybox_*_$ARCH 2>/dev/null | sort -V | tail -n 1 || true)
 	[ -n "$bin" ] || die "LAB_OFFLINE=1 and no cached busybox in $DIR" "run once without LAB_OFFLINE"
 	echo "$bin"
 	exit 0
 fi
 
-# As in debian-config.sh: a suite whose riscv64 index fails need not stop us.
-if ! (lab_apt_update) 2>"$LAB_APT_DIR/update.err"; then
-	log busybox "WARNING: some $ARCH package lists failed (log: $LAB_APT_DIR/update.log); trying with those fetched"
+# Every initramfs asks: refresh the indices at most once an hour (some
+# suites have no riscv64 index, so lab_apt_update's own stamp is not
+# written). As in debian-config.sh, a suite whose index fails need not
+# stop us.
+tried=$LAB_APT_DIR/state/busybox-tried
+# Asked within the hour: the answer then ($DIR/newest) stands.
+if [ -n "$(find "$tried" -mmin -60 2>/dev/null)" ] && [ -x "$(cat "$DIR/newest" 2>/dev/null)" ]; then
+	cat "$DIR/newest"
+	exit 0
+fi
+if [ -z "$(find "$tried" -mmin -60 2>/dev/null)" ]; then
+	if ! (lab_apt_update) 2>"$LAB_APT_DIR/update.err"; then
+		log busybox "WARNING: some $ARCH package lists failed (log: $LAB_APT_DIR/update.log); trying with those fetched"
+	fi
+	touch "$tried"
 fi
 ver=$(lab_apt_newest "$PKG")
-[ -n "$ver" ] || die "no $PKG for $ARCH on the archive" "check $LAB_APT_DIR/update.log"
+if [ -z "$ver" ]; then
+	cached=$(ls -1 "$DIR"/busybox_*_$ARCH 2>/dev/null | sort -V | tail -n 1 || true)
+	[ -n "$cached" ] || die "no $PKG for $ARCH on the archive" "check $LAB_APT_DIR/update.log"
+	log busybox "WARNING: no $PKG in the $ARCH indices; using the cached $cached"
+	echo "$cached"
+	exit 0
+fi
 bin=$DIR/busybox_${ver#*:}_$ARCH
 if [ ! -x "$bin" ]; then
 	deb=$DL/${PKG}_${ver#*:}_$ARCH.deb
@@ -40,10 +58,11 @@ if [ ! -x "$bin" ]; then
 	fi
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/busybox >"$bin.tmp" ||
 		die "$deb holds no /usr/bin/busybox" "dpkg-deb -c $deb"
-	file -b "$bin.tmp" | grep -q 'statically linked' ||
-		die "$deb's busybox is not statically linked" "dpkg-deb -c $deb; file $bin.tmp"
+	! "${CROSS_COMPILE}readelf" -l "$bin.tmp" | grep -q INTERP ||
+		die "$deb's busybox is not statically linked" "dpkg-deb -c $deb; ${CROSS_COMPILE}readelf -l $bin.tmp"
 	chmod 0755 "$bin.tmp"
 	mv "$bin.tmp" "$bin"
 	log busybox "$PKG $ver ($ARCH): $bin"
 fi
+echo "$bin" >"$DIR/newest"
 echo "$bin"
