@@ -18,8 +18,11 @@ DL=$LAB_CACHE/downloads
 mkdir -p "$DIR" "$DL"
 lab_apt_arch "$ARCH"
 
+# cached: the newest busybox extracted before, if any.
+cached() { ls -1 "$DIR"/busybox_*_$ARCH 2>/dev/null | sort -V | tail -n 1 || true; }
+
 if [ "${LAB_OFFLINE:-0}" = 1 ]; then
-	bin=$(ls -1 "$DIR"/busybox_*_$ARCH 2>/dev/null | sort -V | tail -n 1 || true)
+	bin=$(cached)
 	[ -n "$bin" ] || die "LAB_OFFLINE=1 and no cached busybox in $DIR" "run once without LAB_OFFLINE"
 	echo "$bin"
 	exit 0
@@ -30,12 +33,13 @@ fi
 # written). As in debian-config.sh, a suite whose index fails need not
 # stop us.
 tried=$LAB_APT_DIR/state/busybox-tried
+fresh=$(find "$tried" -mmin -60 2>/dev/null || true)
 # Asked within the hour: the answer then ($DIR/newest) stands.
-if [ -n "$(find "$tried" -mmin -60 2>/dev/null)" ] && [ -x "$(cat "$DIR/newest" 2>/dev/null)" ]; then
+if [ -n "$fresh" ] && [ -x "$(cat "$DIR/newest" 2>/dev/null)" ]; then
 	cat "$DIR/newest"
 	exit 0
 fi
-if [ -z "$(find "$tried" -mmin -60 2>/dev/null)" ]; then
+if [ -z "$fresh" ]; then
 	if ! (lab_apt_update) 2>"$LAB_APT_DIR/update.err"; then
 		log busybox "WARNING: some $ARCH package lists failed (log: $LAB_APT_DIR/update.log); trying with those fetched"
 	fi
@@ -43,10 +47,10 @@ if [ -z "$(find "$tried" -mmin -60 2>/dev/null)" ]; then
 fi
 ver=$(lab_apt_newest "$PKG")
 if [ -z "$ver" ]; then
-	cached=$(ls -1 "$DIR"/busybox_*_$ARCH 2>/dev/null | sort -V | tail -n 1 || true)
-	[ -n "$cached" ] || die "no $PKG for $ARCH on the archive" "check $LAB_APT_DIR/update.log"
-	log busybox "WARNING: no $PKG in the $ARCH indices; using the cached $cached"
-	echo "$cached"
+	bin=$(cached)
+	[ -n "$bin" ] || die "no $PKG for $ARCH on the archive" "check $LAB_APT_DIR/update.log"
+	log busybox "WARNING: no $PKG in the $ARCH indices; using the cached $bin"
+	echo "$bin"
 	exit 0
 fi
 bin=$DIR/busybox_${ver#*:}_$ARCH

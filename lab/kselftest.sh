@@ -75,12 +75,14 @@ cp "$BUILD/lib/test_vmalloc.ko" "$INST/lib/"
 [ -x "$INST/run_kselftest.sh" ] || die "kselftest: $KVER: no run_kselftest.sh in $INST (log: $OUTDIR/kselftest-build.log)"
 : >"$OUTDIR/kselftest.list"
 : >"$OUTDIR/tree-tests.list"
+# Our tests' TIMEOUT and environment.
+ours="${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS}"
 while IFS=: read -r col prog; do
 	[ -n "$prog" ] || continue
 	run="/kselftest/run_kselftest.sh -t $col:$prog"
 	case "$prog" in
 	vmap_stack_stress | vmalloc_fence)
-		echo "ksft-$col-$prog ${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS} $run" >>"$OUTDIR/kselftest.list"
+		echo "ksft-$col-$prog $ours $run" >>"$OUTDIR/kselftest.list"
 		;;
 	*) echo "ksft-$col-$prog 120 $run" >>"$OUTDIR/tree-tests.list" ;;
 	esac
@@ -89,7 +91,7 @@ done <"$INST/kselftest-list.txt"
 # the children it wants (guest/nproc_run): fork() and pthread_create() fail
 # with EAGAIN all along, and it must wait for its children, not fail.
 if grep -q '^ksft-riscv-vmap_stack_stress ' "$OUTDIR/kselftest.list"; then
-	echo "ksft-riscv-vmap_stack_stress-nproc ${VMALLOC_FENCE_TIMEOUT:-300}${VMALLOC_FENCE_SECONDS:+ VMALLOC_FENCE_SECONDS=$VMALLOC_FENCE_SECONDS} /bin/nproc_run 16 65534 /kselftest/riscv/vmap_stack_stress" >>"$OUTDIR/kselftest.list"
+	echo "ksft-riscv-vmap_stack_stress-nproc $ours /bin/nproc_run 16 65534 /kselftest/riscv/vmap_stack_stress" >>"$OUTDIR/kselftest.list"
 fi
 # test_vmalloc.sh's stress mode is nr_threads=<CPUs> test_repeat_count=20
 # with the module's test_loop_count of 1000000: hours under TCG. The lab
