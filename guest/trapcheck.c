@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * trapcheck: the victim program of the lab. Several processes on every hart
- * take system calls, store and load page faults and interrupts (spinning
- * while other processes preempt them), each with every general-purpose
- * register, tp and gp included, loaded with a pattern unique to the process
- * and the iteration. After every trap all 31 registers and sp are compared
- * with what they must be, and the system call's result is checked.
+ * take system calls, store and load page faults, signals (a load from a
+ * page with no access, SIGSEGV handled on the alternate signal stack) and
+ * interrupts (spinning while other processes preempt them), each with every
+ * general-purpose register, tp and gp included, loaded with a pattern unique
+ * to the process and the iteration. After every trap all 31 registers and
+ * sp are compared with what they must be, and the system call's result is
+ * checked.
  *
  * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
  *
- *   trapcheck [-p PROCS] [-c CPU] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-q]
+ *   trapcheck [-p PROCS] [-c CPU] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-s] [-q]
  *     PROCS    processes (default: 2 per online CPU)
  *     CPU      run them all on this CPU (default: process i on CPU i % CPUs)
  *     SECONDS  how long each process runs (default 3)
@@ -31,6 +33,10 @@
  *              others and report (the aftermath matrix's victim, killed
  *              by an injected kernel fault; a dying parent takes its
  *              children along)
+ *     -s       every trap is taken with sp holding a negative value (a
+ *              kernel-half address): the kernel must treat such a trap
+ *              from user mode like any other (it tests the sign of sp to
+ *              tell a trap from its own way back to user mode apart)
  *
  * The first test runs a probe that corrupts s5 on purpose and requires the
  * checker to see it, so a checker that cannot fail fails.
@@ -40,6 +46,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,20 +54,31 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/ucontext.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-void lab_probe_ecall(const unsigned long in[32], unsigned long out[32]);
-void lab_probe_store(const unsigned long in[32], unsigned long out[32]);
-void lab_probe_load(const unsigned long in[32], unsigned long out[32]);
-void lab_probe_spin(const unsigned long in[32], unsigned long out[32]);
-void lab_probe_corrupt(const unsigned long in[32], unsigned long out[32]);
+typedef void probe_fn(const unsigned long in[32], unsigned long out[32]);
 
-enum mode { M_ECALL, M_STORE, M_LOAD, M_SPIN, M_NR };
+probe_fn lab_probe_ecall, lab_probe_store, lab_probe_load, lab_probe_signal,
+	lab_probe_spin, lab_probe_corrupt;
+probe_fn lab_probe_ecall_nsp, lab_probe_store_nsp, lab_probe_load_nsp,
+	lab_probe_signal_nsp, lab_probe_spin_nsp, lab_probe_corrupt_nsp;
+void lab_probe_skip(int sig, siginfo_t *info, void *uc);
+/* Read by lab_probe_skip: where the interrupted pc is in a ucontext. */
+const unsigned long lab_uc_pc_offset = offsetof(ucontext_t, uc_mcontext.__gregs[REG_PC]);
+
+enum mode { M_ECALL, M_STORE, M_LOAD, M_SIGNAL, M_SPIN, M_NR };
 static const char *const mode_name[M_NR] = {
 	"syscall_regs_intact", "store_fault_regs_intact",
-	"load_fault_regs_intact", "interrupt_regs_intact",
+	"load_fault_regs_intact", "signal_regs_intact", "interrupt_regs_intact",
+};
+/* The probes, with the process's sp and (-s) with a negative sp. */
+static probe_fn *const probe[2][M_NR] = {
+	{ lab_probe_ecall, lab_probe_store, lab_probe_load, lab_probe_signal, lab_probe_spin },
+	{ lab_probe_ecall_nsp, lab_probe_store_nsp, lab_probe_load_nsp,
+	  lab_probe_signal_nsp, lab_probe_spin_nsp },
 };
 
 /* Per-process results, in memory shared with the parent. */
@@ -78,6 +96,7 @@ static unsigned long canary;	/* tp for process 0's system calls, if set */
 static int end_on_kill;		/* -x */
 static long zero_bytes;		/* -z */
 static int only_cpu = -1;	/* -c */
+static int negative_sp;		/* -s */
 
 static int cpu_of(int idx, int ncpu)
 {
@@ -108,13 +127,15 @@ static int check(const char *what, const unsigned long in[32],
 		 const unsigned long out[32], const unsigned long expect_override[32],
 		 int verbose)
 {
+	/* The nsp probes trap with sp = in[2], the others with their own. */
+	unsigned long sp = negative_sp ? in[2] : out[0];
 	int r, bad = 0;
 
-	if (out[2] != out[0]) {
+	if (out[2] != sp) {
 		bad++;
 		if (verbose)
 			printf("# %s: pid %d: sp changed: %#lx -> %#lx\n", what,
-			       getpid(), out[0], out[2]);
+			       getpid(), sp, out[2]);
 	}
 	for (r = 1; r < 32; r++) {
 		unsigned long exp;
@@ -133,12 +154,30 @@ static int check(const char *what, const unsigned long in[32],
 	return bad;
 }
 
-static void fill(unsigned long in[32], unsigned long seed)
+static void fill(unsigned long in[32], unsigned long seed, unsigned long out[32])
 {
 	int r;
 
 	for (r = 0; r < 32; r++)
 		in[r] = pattern(seed, r);
+	if (negative_sp) {
+		/* A 16-byte aligned kernel-half address; gp finds out[]. */
+		in[2] = (in[2] | 1UL << 63) & ~15UL;
+		in[3] = (unsigned long)out;
+	}
+}
+
+/* SIGSEGV from lab_probe_signal, handled on an alternate stack. */
+static int signal_setup(void)
+{
+	static char altstack[1 << 16];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa = {
+		.sa_sigaction = lab_probe_skip,
+		.sa_flags = SA_SIGINFO | SA_ONSTACK,
+	};
+
+	return sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL);
 }
 
 static double now(void)
@@ -155,7 +194,7 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 	unsigned long seed = ((unsigned long)getpid() << 32) ^ 0x5a5a0000UL;
 	double end = now() + seconds;
 	unsigned long iter = 0;
-	char *pages, *zbuf = NULL;
+	char *pages, *noaccess, *zbuf = NULL;
 	cpu_set_t set;
 	int r, zfd = -1;
 
@@ -172,8 +211,13 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 
 	pages = mmap(NULL, NPAGES * page_size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pages == MAP_FAILED) {
+	noaccess = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pages == MAP_FAILED || noaccess == MAP_FAILED) {
 		printf("# pid %d: mmap: %s\n", getpid(), strerror(errno));
+		_exit(1);
+	}
+	if (signal_setup()) {
+		printf("# pid %d: sigaltstack/sigaction: %s\n", getpid(), strerror(errno));
 		_exit(1);
 	}
 	if (zero_bytes > 0) {
@@ -195,7 +239,7 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 		for (enum mode m = 0; m < M_NR; m++) {
 			char *page = pages + (iter % NPAGES) * page_size;
 
-			fill(in, seed + iter * M_NR + m);
+			fill(in, seed + iter * M_NR + m, out);
 			for (r = 0; r < 32; r++)
 				over[r] = ~0UL;
 			switch (m) {
@@ -204,28 +248,28 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 				if (canary && idx == 0)
 					in[4] = canary;
 				over[10] = getpid();
-				lab_probe_ecall(in, out);
 				break;
 			case M_STORE:
 				in[10] = (unsigned long)page;
-				lab_probe_store(in, out);
-				if (*(unsigned long *)page != in[11]) {
-					res->bad[m]++;
-					printf("# pid %d: stored %#lx, read back %#lx\n",
-					       getpid(), in[11], *(unsigned long *)page);
-				}
 				break;
 			case M_LOAD:
 				in[10] = (unsigned long)page;
-				lab_probe_load(in, out);
+				break;
+			case M_SIGNAL:
+				in[10] = (unsigned long)noaccess;
 				break;
 			case M_SPIN:
 				in[31] = SPIN;
 				over[31] = 0;
-				lab_probe_spin(in, out);
 				break;
 			default:
 				break;
+			}
+			probe[negative_sp][m](in, out);
+			if (m == M_STORE && *(unsigned long *)page != in[11]) {
+				res->bad[m]++;
+				printf("# pid %d: stored %#lx, read back %#lx\n",
+				       getpid(), in[11], *(unsigned long *)page);
 			}
 			res->traps[m]++;
 			if (check(mode_name[m], in, out, over, verbose && res->bad[m] < 3))
@@ -249,19 +293,19 @@ static int checker_selftest(void)
 	unsigned long in[32], out[32], over[32];
 	int r, bad;
 
-	fill(in, 42);
+	fill(in, 42, out);
 	in[17] = SYS_getpid;
 	for (r = 0; r < 32; r++)
 		over[r] = ~0UL;
 	over[10] = getpid();
-	lab_probe_corrupt(in, out);
+	(negative_sp ? lab_probe_corrupt_nsp : lab_probe_corrupt)(in, out);
 	bad = check("checker_selftest", in, out, over, 0);
 	if (bad != 1 || out[21] != in[21] + 1) {
 		printf("# the checker saw %d bad registers, expected exactly s5\n", bad);
 		return 0;
 	}
 	/* And a clean probe must pass. */
-	lab_probe_ecall(in, out);
+	probe[negative_sp][M_ECALL](in, out);
 	return check("checker_selftest", in, out, over, 1) == 0;
 }
 
@@ -296,7 +340,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:c:t:k:n:w:z:xq")) != -1) {
+	while ((opt = getopt(argc, argv, "p:c:t:k:n:w:z:xsq")) != -1) {
 		switch (opt) {
 		case 'p':
 			procs = atoi(optarg);
@@ -322,6 +366,9 @@ int main(int argc, char **argv)
 		case 'z':
 			zero_bytes = atol(optarg);
 			break;
+		case 's':
+			negative_sp = 1;
+			break;
 		case 'k':
 			canary = kallsyms_lookup(optarg);
 			if (!canary) {
@@ -330,7 +377,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-p procs] [-c cpu] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-q]\n",
+			fprintf(stderr, "usage: %s [-p procs] [-c cpu] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-s] [-q]\n",
 				argv[0]);
 			return 2;
 		}
@@ -349,6 +396,8 @@ int main(int argc, char **argv)
 	printf("# %d processes on %d CPUs for %.1f s\n", procs, ncpu, seconds);
 	if (canary)
 		printf("# process 0 makes its system calls with tp = %#lx\n", canary);
+	if (negative_sp)
+		printf("# every trap is taken with a negative sp\n");
 
 	if (checker_selftest()) {
 		printf("ok 1 checker_detects_corruption\n");
