@@ -11,6 +11,9 @@
 #                           (one Oops, then a clean workload on every hart).
 #                           Results in out/repro-after-KVER-VARIANT-CONFIG/,
 #                           held to lab/repro/expected-after.tsv.
+#   REPRO_NSP=1             the victim takes every trap with a negative sp
+#                           (trapcheck -s): a trap from user mode all the
+#                           same (results in out/repro-nsp-...)
 #   REPRO_ROUNDS (100)      aftermath: victim/after rounds a boot runs
 #   REPRO_AFTER_SECONDS (2) aftermath: how long the after workload runs
 #   REPRO_BUILD=DIR         use this kernel build (Image, vmlinux) as it is
@@ -29,6 +32,8 @@ kver_check "$KVER"
 NAME=repro-$KVER-$VARIANT-$CONFIG
 AFTER=${REPRO_AFTER:-}
 [ "$AFTER" = 1 ] && NAME=repro-after-$KVER-$VARIANT-$CONFIG
+NSP=${REPRO_NSP:-}
+[ "$NSP" = 1 ] && NAME=repro-nsp-$KVER-$VARIANT-$CONFIG
 [ "${REPRO_COUNT:-}" = 1 ] && NAME=cost-$KVER-$VARIANT-$CONFIG AFTER=
 RES=$LAB_OUT/$NAME
 rm -rf "$RES"
@@ -62,6 +67,12 @@ if [ "$AFTER" = 1 ]; then
 	KARGS=lab.cpu=0
 	export REPRO_VICTIM_CPU=$((${SMP:-2} - 1))
 fi
+if [ "$NSP" = 1 ]; then
+	[ "$AFTER" != 1 ] || die "REPRO_NSP=1 is for the matrix, not the aftermath"
+	LIST=$RES/nsp.list
+	sed 's|^\(victim [0-9]* /bin/trapcheck\) |\1 -s |' "$LAB_ROOT/guest/repro.list" >"$LIST"
+	grep -q ' -s ' "$LIST" || die "no victim line to give -s in guest/repro.list"
+fi
 "$LAB_ROOT/lab/initramfs.sh" "$RES" "$LIST" >/dev/null
 
 # The lab's machine (lib.sh qemu_cmd; QEMU=model works here too), with 2
@@ -75,6 +86,7 @@ export REPRO_AFTER=$AFTER REPRO_ROUNDS=$ROUNDS
 
 MODE=
 [ "$AFTER" = 1 ] && MODE=" aftermath"
+[ "$NSP" = 1 ] && MODE=" negative sp"
 log repro "$KVER $VARIANT ($CONFIG)$MODE: $(tree_version "$KVER")"
 # No QEMU of this run outlives it, whatever happens to gdb.
 trap 'pkill -f -- "-initrd $RES/initramfs.cpio" 2>/dev/null || true' EXIT
