@@ -11,7 +11,7 @@ CONFIG ?= lab
 export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES HARTS \
 	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
-.PHONY: help setup fetch tree export build run repro cost w1 soak tree-tests qemu qemu-test model check check-full selftest clean
+.PHONY: help setup fetch tree export build run repro cost flushes w1 soak tree-tests qemu qemu-test model check check-full selftest clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -47,6 +47,10 @@ repro:
 ## cost KVER=..          instructions the series adds to a trap (base vs patched)
 cost:
 	@bash lab/cost.sh $(KVER)
+
+## flushes KVER=..       fences and switches per workload (the lab's counters)
+flushes:
+	@bash lab/flushes.sh $(KVER)
 
 ## w1 KVER=..            no new W=1 warnings in the objects the series touches
 w1:

@@ -3,6 +3,7 @@
 #   KVER    7.3 | 6.12
 #   VARIANT base (the pristine tree) | patched (the tree with the series)
 #           | nofence (the series without patch 4, the fence at task switch)
+#           | counted (the series and the lab's fence counters, lab/count/)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
 #           (with the series, lab, vector and distro add config/kunit.config)
@@ -24,22 +25,34 @@ kver_check "$KVER"
 
 TOP=$LAB_CACHE/trees/$KVER
 
-# nofence_tree: $TOP/nofence, the pristine tree with the series but its
-# patch 4 (the fence at task switch), re-applied when the series changes.
-# It answers whether the other checks would see that patch missing.
-nofence_tree() {
-	local wt=$TOP/nofence repo p h
+# derived_tree NAME: $TOP/NAME, the pristine tree with the series applied
+# again, changed as NAME says; re-made when the series (or the lab patch)
+# changes.
+#   nofence  without patch 4 (the fence at task switch): would the other
+#            checks see that patch missing?
+#   counted  plus lab/count/fence-counters-KVER.patch, the lab's counters
+#            of new mappings and fences (lab/flushes.sh); never in series/
+derived_tree() {
+	local name=$1 wt=$TOP/$1 repo p h extra=
 	repo=$(kernel_repo "$KVER")
-	h=$(series_hash "$KVER")
+	[ "$name" != counted ] || extra=$LAB_ROOT/lab/count/fence-counters-$KVER.patch
+	h=$({ series_hash "$KVER"; [ -z "$extra" ] || cat "$extra"; } | sha256sum | cut -c1-16)
 	[ "$(cat "$wt.applied" 2>/dev/null)" != "$h" ] || return 0
 	git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
 	git -C "$repo" worktree prune
 	git -C "$repo" worktree add -q -f --detach "$wt" lab-base >&2
 	for p in $(series_patches "$KVER"); do
-		grep -q '^Subject: .*Fence a pending new kernel mapping' "$p" && continue
+		if [ "$name" = nofence ] && grep -q '^Subject: .*Fence a pending new kernel mapping' "$p"; then
+			continue
+		fi
 		git -C "$wt" -c user.name=lab -c user.email=lab@localhost am -q "$p" >&2 ||
-			die "$(basename "$p") does not apply without patch 4 (tree: $wt)" "git -C $wt am --show-current-patch=diff"
+			die "$(basename "$p") does not apply in the $name tree ($wt)" "git -C $wt am --show-current-patch=diff"
 	done
+	if [ -n "$extra" ]; then
+		git -C "$wt" apply "$extra" >&2 ||
+			die "${extra#"$LAB_ROOT/"} does not apply on the series (tree: $wt)" "remake it on the new series: edit $wt, git -C $wt diff"
+		git -C "$wt" -c user.name=lab -c user.email=lab@localhost commit -q -a -m "lab: count new mappings and fences" >&2
+	fi
 	echo "$h" >"$wt.applied"
 }
 
@@ -49,11 +62,11 @@ patched)
 	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 	SRC=$TOP/patched
 	;;
-nofence)
-	nofence_tree
-	SRC=$TOP/nofence
+nofence | counted)
+	derived_tree "$VARIANT"
+	SRC=$TOP/$VARIANT
 	;;
-*) die "unknown VARIANT '$VARIANT'" "use base, patched or nofence" ;;
+*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence or counted" ;;
 esac
 
 # BASECFG: what the fragments are merged over, in allnoconfig mode (-n);

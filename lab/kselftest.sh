@@ -31,9 +31,11 @@ OUTDIR=${4:?$usage}
 kver_check "$KVER"
 WT=$LAB_CACHE/trees/$KVER/patched
 case "$VARIANT" in
-patched | nofence) KSRC=$WT KDIR=$BUILD ;;
+# The modules are built from the tree BUILD was built from: kbuild would
+# otherwise recompile BUILD's objects from another source.
+patched | nofence | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT KDIR=$BUILD ;;
 base) KSRC=$(kernel_repo "$KVER") KDIR=/nonexistent ;;
-*) die "unknown VARIANT '$VARIANT'" "use patched, nofence or base" ;;
+*) die "unknown VARIANT '$VARIANT'" "use patched, nofence, counted or base" ;;
 esac
 [ -d "$WT/tools/testing/selftests/riscv" ] || die "no worktree with selftests at $WT" "make tree KVER=$KVER"
 [ -f "$BUILD/.config" ] || die "no kernel build at $BUILD" "make build KVER=$KVER VARIANT=$VARIANT"

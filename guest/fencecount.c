@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fencecount: how often the lazy fencing of new kernel mappings acts, per
+ * workload. Needs a kernel with the lab's counters (lab/count/: debugfs
+ * lab_fence_counts, "NEW_MAPPINGS ENTRY_FENCES SWITCH_FENCES"); context
+ * switches come from the ctxt line of /proc/stat.
+ *
+ *   fencecount [-t SECONDS] [-s STRESSOR] [-m MODULE] [-v TEST_VMALLOC_RUN MODULE]
+ *
+ * Workloads, each SECONDS long (default 10), in order:
+ *   idle       sleep
+ *   stressor   the series' vmap_stack_stress (STRESSOR), for SECONDS
+ *   forkexec   fork and exec this program (it exits at once), one at a time
+ *   modules    load and unload MODULE (finit_module, delete_module)
+ *   vmalloc    TEST_VMALLOC_RUN MODULE once (lib/test_vmalloc.ko's tests)
+ * A workload whose program is not given is skipped.
+ *
+ * Output is KTAP; each workload also prints one line
+ *   # fences: NAME SECONDS HARTS SWITCHES SWITCH_FENCES ENTRY_FENCES NEW_MAPPINGS
+ * (lab/flushes.sh turns those into the table).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COUNTS "/sys/kernel/debug/lab_fence_counts"
+
+struct counts {
+	unsigned long switches, new_mappings, entry_fences, switch_fences;
+};
+
+static int read_counts(struct counts *c)
+{
+	char line[256];
+	FILE *f = fopen(COUNTS, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%lu %lu %lu", &c->new_mappings, &c->entry_fences,
+		    &c->switch_fences) == 3;
+	fclose(f);
+	f = fopen("/proc/stat", "r");
+	if (!f)
+		return -1;
+	c->switches = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "ctxt %lu", &c->switches) == 1)
+			break;
+	fclose(f);
+	return ok && c->switches ? 0 : -1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Run argv to its end; 0 if it exited with 0. */
+static int run(char *const argv[], char *const envp[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+static char *self;
+static double seconds = 10;
+
+static long w_idle(const char *arg)
+{
+	struct timespec ts = { (time_t)seconds, 0 };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static long w_stressor(const char *arg)
+{
+	char env[64];
+	char *argv[] = { (char *)arg, NULL };
+	char *envp[] = { env, NULL };
+
+	snprintf(env, sizeof(env), "VMALLOC_FENCE_SECONDS=%.0f", seconds);
+	return run(argv, envp) ? -1 : 1;
+}
+
+static long w_forkexec(const char *arg)
+{
+	char *argv[] = { self, "-n", NULL };
+	double end = now() + seconds;
+	long n = 0;
+
+	(void)arg;
+	while (now() < end) {
+		if (run(argv, NULL))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static long w_modules(const char *arg)
+{
+	char name[256], *dot;
+	double end = now() + seconds;
+	long n = 0;
+
+	snprintf(name, sizeof(name), "%s", basename((char *)arg));
+	dot = strstr(name, ".ko");
+	if (dot)
+		*dot = 0;
+	while (now() < end) {
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
+			printf("# modules: loading %s: %s\n", arg, strerror(errno));
+			return -1;
+		}
+		close(fd);
+		if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
+			printf("# modules: unloading %s: %s\n", name, strerror(errno));
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+static const char *vmalloc_module;
+
+static long w_vmalloc(const char *arg)
+{
+	char *argv[] = { (char *)arg, (char *)vmalloc_module,
+			 "test_repeat_count=1", "test_loop_count=1000", NULL };
+
+	return run(argv, NULL) ? -1 : 1;
+}
+
+struct workload {
+	const char *name;
+	long (*fn)(const char *arg);
+	const char *arg;
+};
+
+int main(int argc, char **argv)
+{
+	struct workload w[] = {
+		{ "idle", w_idle, "" },
+		{ "stressor", w_stressor, NULL },
+		{ "forkexec", w_forkexec, "" },
+		{ "modules", w_modules, NULL },
+		{ "vmalloc", w_vmalloc, NULL },
+	};
+	int n = sizeof(w) / sizeof(w[0]), i, opt, failed = 0, skipped = 0;
+	long harts = sysconf(_SC_NPROCESSORS_ONLN);
+	struct counts a, b;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	self = argv[0];
+	while ((opt = getopt(argc, argv, "nt:s:m:v:")) != -1) {
+		switch (opt) {
+		case 'n':
+			return 0;	/* forkexec's short program */
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 's':
+			w[1].arg = optarg;
+			break;
+		case 'm':
+			w[3].arg = optarg;
+			break;
+		case 'v':
+			if (optind >= argc) {
+				fprintf(stderr, "-v needs TEST_VMALLOC_RUN MODULE\n");
+				return 2;
+			}
+			w[4].arg = optarg;
+			vmalloc_module = argv[optind++];
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-t seconds] [-s stressor] [-m module] [-v test_vmalloc_run module]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	printf("KTAP version 1\n1..%d\n", n);
+	if (read_counts(&a)) {
+		printf("# no counters in %s (a kernel without lab/count/?)\n", COUNTS);
+		printf("Bail out! no counters\n");
+		return 1;
+	}
+	printf("# fences: workload seconds harts switches switch_fences entry_fences new_mappings\n");
+	for (i = 0; i < n; i++) {
+		double t;
+		long r;
+
+		if (!w[i].arg) {
+			printf("ok %d %s # SKIP no program given\n", i + 1, w[i].name);
+			skipped++;
+			continue;
+		}
+		read_counts(&a);
+		t = now();
+		r = w[i].fn(w[i].arg);
+		t = now() - t;
+		read_counts(&b);
+		printf("# fences: %s %.1f %ld %lu %lu %lu %lu\n", w[i].name, t, harts,
+		       b.switches - a.switches, b.switch_fences - a.switch_fences,
+		       b.entry_fences - a.entry_fences, b.new_mappings - a.new_mappings);
+		if (r < 0)
+			failed++;
+		printf("%sok %d %s # %ld rounds\n", r < 0 ? "not " : "", i + 1, w[i].name, r);
+	}
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       n - failed - skipped, failed, skipped);
+	return failed ? 1 : 0;
+}
