@@ -93,7 +93,16 @@ if [ "${LAB_LLVM:-}" = 1 ] && [ -n "$VERIFY" ] && [ "$CONFIG" != rv32 ]; then
 fi
 
 OUT=$LAB_CACHE/builds/$KVER/$VARIANT-$CONFIG${LAB_LLVM:+-llvm}
+# A new tree version (the archive moved) starts from an empty build: the
+# import gives files the tarball's dates, older than the objects of the
+# previous version, and kbuild would keep those objects.
+version=$(cat "$TOP/version")
+if [ -d "$OUT" ] && [ "$(cat "$OUT/.lab-version" 2>/dev/null)" != "$version" ]; then
+	log build "$KVER $VARIANT ($CONFIG): the tree is now $version: building from scratch"
+	rm -rf "$OUT"
+fi
 mkdir -p "$OUT"
+echo "$version" >"$OUT/.lab-version"
 KMAKE=(make -C "$SRC" O="$OUT" ARCH=riscv "${TOOLCHAIN[@]}" -j"$(nproc)")
 
 # What goes into the build: the source tree's content (the tree id, not the
