@@ -2,8 +2,8 @@
 /*
  * fencecount: how often the lazy fencing of new kernel mappings acts, per
  * workload. Needs a kernel with the lab's counters (lab/count/: debugfs
- * lab_fence_counts, "NEW_MAPPINGS ENTRY_FENCES SWITCH_FENCES"); context
- * switches come from the ctxt line of /proc/stat.
+ * lab_fence_counts, "NEW_MAPPINGS ENTRY_FENCES SWITCH_FENCES GATED", and
+ * lab_switch_gate); context switches come from the ctxt line of /proc/stat.
  *
  *   fencecount [-t SECONDS] [-s STRESSOR] [-m MODULE] [-v TEST_VMALLOC_RUN MODULE]
  *
@@ -13,10 +13,12 @@
  *   forkexec   fork and exec this program (it exits at once), one at a time
  *   modules    load and unload MODULE (finit_module, delete_module)
  *   vmalloc    TEST_VMALLOC_RUN MODULE once (three of lib/test_vmalloc.ko's tests)
- * A workload whose program is not given is skipped.
+ * A workload whose program is not given is skipped. Each runs twice: with
+ * lab_switch_gate 0 (v1: every switch that finds its bit set fences) and 1
+ * (v2: only a switch to a task set up since the hart's last switch fence).
  *
- * Output is KTAP; each workload also prints one line
- *   # fences: NAME SECONDS HARTS SWITCHES SWITCH_FENCES ENTRY_FENCES NEW_MAPPINGS
+ * Output is KTAP, a test per workload and scheme; each also prints one line
+ *   # fences: NAME SCHEME SECONDS HARTS SWITCHES SWITCH_FENCES ENTRY_FENCES NEW_MAPPINGS GATED
  * (lab/flushes.sh turns those into the table).
  */
 #define _GNU_SOURCE
@@ -32,9 +34,10 @@
 #include <unistd.h>
 
 #define COUNTS "/sys/kernel/debug/lab_fence_counts"
+#define GATE "/sys/kernel/debug/lab_switch_gate"
 
 struct counts {
-	unsigned long switches, new_mappings, entry_fences, switch_fences;
+	unsigned long switches, new_mappings, entry_fences, switch_fences, gated;
 };
 
 static int read_counts(struct counts *c)
@@ -45,8 +48,8 @@ static int read_counts(struct counts *c)
 
 	if (!f)
 		return -1;
-	ok = fscanf(f, "%lu %lu %lu", &c->new_mappings, &c->entry_fences,
-		    &c->switch_fences) == 3;
+	ok = fscanf(f, "%lu %lu %lu %lu", &c->new_mappings, &c->entry_fences,
+		    &c->switch_fences, &c->gated) == 4;
 	fclose(f);
 	f = fopen("/proc/stat", "r");
 	if (!f)
@@ -57,6 +60,17 @@ static int read_counts(struct counts *c)
 			break;
 	fclose(f);
 	return ok && c->switches ? 0 : -1;
+}
+
+static int set_gate(int on)
+{
+	FILE *f = fopen(GATE, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fprintf(f, "%d\n", on) > 0;
+	return fclose(f) || !ok ? -1 : 0;
 }
 
 static double now(void)
@@ -177,7 +191,7 @@ int main(int argc, char **argv)
 		{ "modules", w_modules, NULL },
 		{ "vmalloc", w_vmalloc, NULL },
 	};
-	int n = sizeof(w) / sizeof(w[0]), i, opt, failed = 0, skipped = 0;
+	int n = sizeof(w) / sizeof(w[0]), i, v, opt, failed = 0, skipped = 0;
 	long harts = sysconf(_SC_NPROCESSORS_ONLN);
 	struct counts a, b;
 
@@ -210,35 +224,47 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	printf("KTAP version 1\n1..%d\n", n);
-	if (read_counts(&a)) {
-		printf("# no counters in %s (a kernel without lab/count/?)\n", COUNTS);
+	printf("KTAP version 1\n1..%d\n", 2 * n);
+	if (read_counts(&a) || set_gate(1)) {
+		printf("# no counters in %s or no %s (a kernel without lab/count/?)\n",
+		       COUNTS, GATE);
 		printf("Bail out! no counters\n");
 		return 1;
 	}
-	printf("# fences: workload seconds harts switches switch_fences entry_fences new_mappings\n");
+	printf("# fences: workload scheme seconds harts switches switch_fences entry_fences new_mappings gated\n");
 	for (i = 0; i < n; i++) {
-		double t;
-		long r;
+		for (v = 1; v <= 2; v++) {
+			int t_nr = 2 * i + v;
+			double t;
+			long r;
 
-		if (!w[i].arg) {
-			printf("ok %d %s # SKIP no program given\n", i + 1, w[i].name);
-			skipped++;
-			continue;
+			if (!w[i].arg) {
+				printf("ok %d %s-v%d # SKIP no program given\n", t_nr, w[i].name, v);
+				skipped++;
+				continue;
+			}
+			if (set_gate(v == 2)) {
+				printf("not ok %d %s-v%d # cannot write %s\n", t_nr, w[i].name, v, GATE);
+				failed++;
+				continue;
+			}
+			read_counts(&a);
+			t = now();
+			r = w[i].fn(w[i].arg);
+			t = now() - t;
+			read_counts(&b);
+			printf("# fences: %s v%d %.1f %ld %lu %lu %lu %lu %lu\n", w[i].name, v, t,
+			       harts, b.switches - a.switches, b.switch_fences - a.switch_fences,
+			       b.entry_fences - a.entry_fences, b.new_mappings - a.new_mappings,
+			       b.gated - a.gated);
+			if (r < 0)
+				failed++;
+			printf("%sok %d %s-v%d # %ld rounds\n", r < 0 ? "not " : "", t_nr,
+			       w[i].name, v, r);
 		}
-		read_counts(&a);
-		t = now();
-		r = w[i].fn(w[i].arg);
-		t = now() - t;
-		read_counts(&b);
-		printf("# fences: %s %.1f %ld %lu %lu %lu %lu\n", w[i].name, t, harts,
-		       b.switches - a.switches, b.switch_fences - a.switch_fences,
-		       b.entry_fences - a.entry_fences, b.new_mappings - a.new_mappings);
-		if (r < 0)
-			failed++;
-		printf("%sok %d %s # %ld rounds\n", r < 0 ? "not " : "", i + 1, w[i].name, r);
 	}
+	set_gate(1);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       n - failed - skipped, failed, skipped);
+	       2 * n - failed - skipped, failed, skipped);
 	return failed ? 1 : 0;
 }

@@ -3,9 +3,11 @@
 # 12): boots the series with the lab's counters (VARIANT=counted,
 # lab/count/fence-counters-KVER.patch, never part of the series) and runs
 # guest/fencecount: idle, the series' stressor, a fork+exec loop, a module
-# load/unload loop, test_vmalloc. Per workload: context switches, fences at
-# task switch (patch 4), fences of the spurious-fault check, new kernel
-# mappings; and what the pre-6.12 scheme would have done for the same
+# load/unload loop, test_vmalloc, each with the switch fence's gate off (v1:
+# fence on every switch that finds the bit set) and on (v2, the series).
+# Per workload and scheme: context switches, fences at task switch (patch
+# 4), switches the gate let through, fences of the spurious-fault check, new
+# kernel mappings; and what the pre-6.12 scheme would have done for the same
 # mappings (a flush_tlb_all() each: one remote fence on every other hart).
 #   FLUSH_SECONDS (10)  length of each workload
 #   SMP (4), QEMU=model (lib.sh) as for boot.sh
@@ -25,14 +27,14 @@ mkdir -p "$RES"
 "$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" counted lab)
 "$LAB_ROOT/lab/kselftest.sh" "$KVER" counted "$BUILD" "$RES"
-echo "fencecount $((SECS * 5 + 600)) /bin/fencecount -t $SECS -s /kselftest/riscv/vmap_stack_stress" \
+echo "fencecount $((SECS * 10 + 600)) /bin/fencecount -t $SECS -s /kselftest/riscv/vmap_stack_stress" \
 	"-m /kselftest/riscv/vmalloc_fence_mod/vmalloc_fence_test.ko" \
 	"-v /bin/test_vmalloc_run /kselftest/lib/test_vmalloc.ko" >"$RES/flushes.list"
 "$LAB_ROOT/lab/initramfs.sh" "$RES" "$RES/flushes.list" >/dev/null
-log flushes "$KVER: booting the counted kernel, 5 workloads of ${SECS} s (console: $RES/console.log)"
+log flushes "$KVER: booting the counted kernel, 5 workloads x 2 schemes of ${SECS} s (console: $RES/console.log)"
 export VERDICT_KUNIT=
 rc=0
-BOOT_TIMEOUT=$((SECS * 5 + 900)) "$LAB_ROOT/lab/boot.sh" "$BUILD/arch/riscv/boot/Image" \
+BOOT_TIMEOUT=$((SECS * 10 + 900)) "$LAB_ROOT/lab/boot.sh" "$BUILD/arch/riscv/boot/Image" \
 	"$RES/initramfs.cpio" "$RES/console.log" || rc=$?
 
 # The table of what was counted, also when a workload failed.
@@ -41,15 +43,15 @@ grep -a '^ *# fences: ' "$RES/console.log" | sed 's/^ *# fences: //' | tr ' ' '\
 awk -F'\t' -v kver="$KVER ($(tree_version "$KVER"))" '
 	NR == 1 { next }
 	NR == 2 {
-		print "Counted on " kver ", " $3 " harts, QEMU TCG, " $2 " s a workload:"
+		print "Counted on " kver ", " $4 " harts, QEMU TCG, " $3 " s a workload and scheme:"
 		print ""
-		print "| workload | switches /hart/s | switch fences /hart/s | fences per 1000 switches | entry fences | new mappings /s | pre-6.12: remote fences /s |"
-		print "| --- | --- | --- | --- | --- | --- | --- |"
+		print "| workload | scheme | switches /hart/s | switch fences /hart/s | fences per 1000 switches | let through per 1000 switches | entry fences | new mappings /s | pre-6.12: remote fences /s |"
+		print "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 	}
 	{
-		s = $2 > 0 ? $2 : 1; h = $3
-		printf "| %s | %.0f | %.1f | %.0f | %d | %.1f | %.1f |\n", $1, $4 / h / s, $5 / h / s,
-			$4 ? 1000 * $5 / $4 : 0, $6, $7 / s, $7 * (h - 1) / s
+		s = $3 > 0 ? $3 : 1; h = $4
+		printf "| %s | %s | %.0f | %.1f | %.0f | %.0f | %d | %.1f | %.1f |\n", $1, $2, $5 / h / s, $6 / h / s,
+			$5 ? 1000 * $6 / $5 : 0, $5 ? 1000 * $9 / $5 : 0, $7, $8 / s, $8 * (h - 1) / s
 	}' "$RES/flushes.tsv" >"$RES/table.md"
 cat "$RES/table.md"
 [ "$rc" = 0 ] || die "the counted kernel's boot failed (log: $RES/console.log, verdict: $RES/console.log.verdict)" \
