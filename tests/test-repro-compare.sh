@@ -38,10 +38,17 @@ $(row P2 W2 recover)
 $(row P3 W4 excluded)
 $(row P4 W3-tp no-write)
 $(row P5 SW fenced)
+$(row P6 SW-old kept)
 $(row P8 CTRL-genuine oops)
 X
 )
 expect_rc 0 "a fixed kernel recovering everywhere passes" "$C" "$fixed" patched "t" "$T_TMP"
+ungated=$(mk ungated <<X
+$(row P5 SW fenced)
+$(row P6 SW-old fenced)
+X
+)
+expect_rc 1 "a fixed kernel that fences for a task its last switch fence covered fails (v1, no gate)" "$C" "$ungated" patched "t" "$T_TMP"
 fixedbad=$(mk fixedbad <<X
 $(row P1 W1 recover)
 $(row P2 W2 corrupt)

@@ -45,7 +45,12 @@ Windows (../shared/DESIGN.md):
        riscv_v_context_nesting_end): it must return with sscratch intact
   SW   not a fault: __switch_to entered with this CPU's bit set. A kernel
        that fences a pending mapping there (R4) comes out of it with the
-       bit clear after an sfence.vma ("fenced"), else "unfenced".
+       bit clear after an sfence.vma ("fenced"), else "unfenced". Where
+       the fence is gated by a mapping generation (the series), the next
+       task is made newer than this hart's last switch fence first.
+  SW-old  (gated kernels) the same with the next task made no newer than
+       this hart's last switch fence: the switch must leave the bit set
+       and not fence ("kept"), a fence is one the gate should have saved.
 On a kernel that fences at task switch, W3 and W4 faults cannot happen:
 the stack they store to was mapped before its task was switched in, and
 the switch fenced. Their points are listed as "excluded" and not injected;
@@ -187,6 +192,15 @@ OFF_COMM = offset("((struct task_struct *)0)->comm")
 OFF_CPU = offset("((struct task_struct *)0)->thread_info.cpu")
 OFF_KSP = offset("((struct task_struct *)0)->thread_info.kernel_sp")
 OFF_PREEMPT = offset("((struct task_struct *)0)->thread_info.preempt_count")
+# The switch fence gated by a mapping generation: this hart's per-cpu
+# generation of its last switch fence, and each task's stack_gen.
+FENCED = sym_addr("new_valid_map_fenced") or sym_addr("new_vmalloc_fenced")
+PER_CPU_OFFSET = sym_addr("__per_cpu_offset")
+try:
+    OFF_STACK_GEN = offset("((struct task_struct *)0)->thread_info.stack_gen")
+except gdb.error:
+    OFF_STACK_GEN = None
+GATED = FENCED is not None and OFF_STACK_GEN is not None
 PT_SIZE_ON_STACK = (int(ev("sizeof(struct pt_regs)")) + 15) & ~15
 PT = {f: offset("((struct pt_regs *)0)->" + f)
       for f in ("epc", "sp", "tp", "status", "badaddr", "cause")}
@@ -413,6 +427,8 @@ def enumerate_points():
                 break
     if SWITCH_TO:
         add(SWITCH_TO, "(entry)", "none", 0, "S", "SW", "switch")
+        if GATED:
+            add(SWITCH_TO, "(entry)", "none", 0, "S", "SW-old", "switch")
     return pts
 
 
@@ -762,7 +778,10 @@ def reach(guest, point):
     if point.gate == "ccode":
         return gate(guest, point.addr, is_victim, deadline)
     if point.gate == "switch":
-        return gate(guest, point.addr, lambda: True, deadline)
+        # To be made newer than the hart's last fence, the next task (a1)
+        # needs a stack_gen above 0 (init_task's is 0).
+        return gate(guest, point.addr,
+                    lambda: not GATED or read64(reg("a1") + OFF_STACK_GEN) > 0, deadline)
     if point.canary:
         return gate(guest, point.addr, lambda: from_user() and user_tp() == CANARY, deadline)
     if point.gate == "entry":
@@ -1006,11 +1025,23 @@ def judge_irq(guest, point, st):
     return True, "handled, back at the instruction with tp, sp, sscratch and kernel_sp intact"
 
 
-def judge_switch():
+def fenced_addr(cpu):
+    """This cpu's copy of the per-cpu generation of its last switch fence."""
+    return FENCED + (read64(PER_CPU_OFFSET + 8 * cpu) if PER_CPU_OFFSET else 0)
+
+
+def judge_switch(point):
     """Enter __switch_to with this CPU's bit set; step it alone to its
-    return. "fenced": the bit was cleared and an sfence.vma executed."""
+    return. "fenced": the bit was cleared and an sfence.vma executed;
+    "kept": neither (SW-old: the gate saw the next task fenced already).
+    On a gated kernel, SW lowers this hart's last-fence generation below
+    the next task's stack_gen (more fencing: always safe); SW-old sets it
+    to that stack_gen (QEMU caches no stale translation to miss)."""
     cpu, word, mask = cpu_bit()
     write64(word, read64(word) | mask)
+    if GATED:
+        stack_gen = read64(reg("a1") + OFF_STACK_GEN)
+        write64(fenced_addr(cpu), stack_gen - 1 if point.window == "SW" else stack_gen)
     saw_fence = False
     gdb.execute("set scheduler-locking step", to_string=True)
     try:
@@ -1028,6 +1059,8 @@ def judge_switch():
     bit = read64(word) & mask
     if saw_fence and not bit:
         return "fenced", "cpu %d: bit cleared and sfence.vma before the next task ran" % cpu
+    if not saw_fence and bit:
+        return "kept", "cpu %d: bit still set, no sfence.vma" % cpu
     return "unfenced", "cpu %d: %s, %s" % (cpu, "bit still set" if bit else "bit cleared",
                                          "sfence.vma" if saw_fence else "no sfence.vma")
 
@@ -1203,7 +1236,7 @@ def main():
         if p.gate == "switch":
             obs, detail = ("unreached", "gate not reached")
             if reach(guest, p):
-                obs, detail = judge_switch()
+                obs, detail = judge_switch(p)
             delete_breakpoints()
             record(p, obs, detail, nboot, i)
             continue
