@@ -52,6 +52,22 @@ awk -F'\t' -v kver="$KVER ($(tree_version "$KVER"))" '
 		s = $3 > 0 ? $3 : 1; h = $4
 		printf "| %s | %s | %.0f | %.1f | %.0f | %.0f | %d | %.1f | %.1f |\n", $1, $2, $5 / h / s, $6 / h / s,
 			$5 ? 1000 * $6 / $5 : 0, $5 ? 1000 * $9 / $5 : 0, $7, $8 / s, $8 * (h - 1) / s
+	}
+	# Per workload, fences per 1000 switches by scheme; pre-6.12 counted
+	# from the mappings of the v2 run (a remote fence on every other hart each).
+	NR > 1 { w[$1] = 1; k = $1 SUBSEP $2; sw[k] = $5; fe[k] = $6; nm[k] = $8; h = $4
+		if (!($1 in order)) { order[$1] = ++nw; name[nw] = $1 } }
+	END {
+		print ""
+		print "Fences per 1000 context switches (the unfixed kernel: none at a switch):"
+		print ""
+		print "| workload | pre-6.12 (remote, by IPI) | v1 (every pending switch) | v2 (gated) |"
+		print "| --- | --- | --- | --- |"
+		for (i = 1; i <= nw; i++) {
+			n = name[i]; a = n SUBSEP "v1"; b = n SUBSEP "v2"
+			printf "| %s | %.0f | %.0f | %.0f |\n", n, sw[b] ? 1000 * nm[b] * (h - 1) / sw[b] : 0,
+				sw[a] ? 1000 * fe[a] / sw[a] : 0, sw[b] ? 1000 * fe[b] / sw[b] : 0
+		}
 	}' "$RES/flushes.tsv" >"$RES/table.md"
 cat "$RES/table.md"
 [ "$rc" = 0 ] || die "the counted kernel's boot failed (log: $RES/console.log, verdict: $RES/console.log.verdict)" \
