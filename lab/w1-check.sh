@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # w1-check.sh KVER [CONFIG]: the series adds no W=1 warning. Rebuilds the
 # objects built from the files the series touches (entry.S, traps.c,
-# irq.c, mm/init.c, mm/fault.c, and through thread_info.h and cacheflush.h
-# asm-offsets) with W=1, in the unfixed and the patched build of KVER, and
+# irq.c, process.c, mm/init.c, mm/fault.c, and through thread_info.h and
+# cacheflush.h asm-offsets) with W=1, in the unfixed and the patched build of KVER, and
 # compares their warnings (lab/w1-judge.sh: file and message; line numbers
 # move); in the patched build also the files it adds (the KUnit suite). With
 # LAB_LLVM=1 the same with clang (lab/lib.sh).
@@ -13,7 +13,8 @@ KVER=${1:-7.3}
 CONFIG=${2:-lab}
 kver_check "$KVER"
 OBJS=(arch/riscv/kernel/asm-offsets.s arch/riscv/kernel/entry.o arch/riscv/mm/init.o
-	arch/riscv/kernel/traps.o arch/riscv/mm/fault.o arch/riscv/kernel/irq.o)
+	arch/riscv/kernel/traps.o arch/riscv/mm/fault.o arch/riscv/kernel/irq.o
+	arch/riscv/kernel/process.o)
 # Objects of files the series adds: W=1 must find nothing new there either.
 NEW_OBJS=(arch/riscv/kernel/tests/new_mapping_kunit.o)
 RES=$LAB_OUT/w1-$KVER-$CONFIG${LAB_LLVM:+-llvm}
