@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # check.sh: everything CI runs. First the lab's own tests (tests/*.sh), then
-# every check registered in lab/checks.list. Each check is one line of
-# result; the last line is "N passed, N failed". Exits 1 on any failure.
+# every check registered in lab/checks.list. KTAP v1 on stdout, a test per
+# check (lab/ktap.sh); a check's own output goes to its log, its progress
+# lines (stderr) to the terminal too. The last line is "N passed, N failed".
+# Exits 1 on any failure.
 #
 # TIER=full (make check-full) also runs lab/checks-full.list: the checks
 # that do not fit CI's 90 minutes cold (README, "The two tiers").
@@ -11,35 +13,15 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-pass=0 fail=0
 failed=()
 mkdir -p "$LAB_OUT/check"
 
-record() {
-	local name=$1 rc=$2 secs=$3 logf=$4
-	if [ "$rc" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok - $name (${secs}s)"
-	else
-		fail=$((fail + 1))
-		failed+=("$name")
-		echo "not ok - $name (${secs}s, log: $logf)"
-		tail -n 15 "$logf" | sed 's/^/    | /'
-	fi
-}
-
-# 1. The lab's own tests: each tests/test-*.sh is one check.
+# What runs: "NAME<TAB>COMMAND", the lab's own tests first.
+checks=()
 for t in "$LAB_ROOT"/tests/test-*.sh; do
 	[ -f "$t" ] || continue
-	name=lab-selftest:$(basename "$t" .sh)
-	logf=$LAB_OUT/check/$(basename "$t" .sh).log
-	s=$(date +%s)
-	rc=0
-	bash "$t" >"$logf" 2>&1 || rc=$?
-	record "$name" "$rc" $(($(date +%s) - s)) "$logf"
+	checks+=("lab-selftest:$(basename "$t" .sh)"$'\t'"bash tests/$(basename "$t")")
 done
-
-# 2. Registered checks: "NAME COMMAND..." lines, run from the repo root.
 lists=("$LAB_ROOT/lab/checks.list")
 [ "${TIER:-}" != full ] || lists+=("$LAB_ROOT/lab/checks-full.list")
 while read -r name cmd; do
@@ -47,20 +29,34 @@ while read -r name cmd; do
 	if [ -n "${CHECKS:-}" ] && [[ ",$CHECKS," != *",$name,"* ]]; then
 		continue
 	fi
-	logf=$LAB_OUT/check/$name.log
-	log check "$name: $cmd (log: $logf)"
+	checks+=("$name"$'\t'"$cmd")
+done < <(cat "${lists[@]}")
+
+ktap_header
+ktap_plan "${#checks[@]}"
+for c in "${checks[@]}"; do
+	name=${c%%$'\t'*} cmd=${c#*$'\t'}
+	logf=$LAB_OUT/check/${name#lab-selftest:}.log
+	case "$name" in lab-selftest:*) ;; *) log check "$name: $cmd (log: $logf)" ;; esac
 	s=$(date +%s)
 	rc=0
 	# Progress lines (stderr) go both to the terminal and the log.
-	(cd "$LAB_ROOT" && bash -c "$cmd") > >(tee "$logf") 2> >(tee -a "$logf" >&2) || rc=$?
+	(cd "$LAB_ROOT" && bash -c "$cmd") >"$logf" 2> >(tee -a "$logf" >&2) || rc=$?
 	wait
-	record "$name" "$rc" $(($(date +%s) - s)) "$logf"
-done < <(cat "${lists[@]}")
+	secs=$(($(date +%s) - s))
+	if [ "$rc" = 0 ]; then
+		ktap_pass "$name # ${secs}s"
+	else
+		failed+=("$name")
+		ktap_fail "$name # ${secs}s, log: $logf"
+		ktap_diag "$(tail -n 15 "$logf")"
+	fi
+done
 
-echo
-if [ "$fail" -gt 0 ]; then
-	echo "failed: ${failed[*]} (logs under $LAB_OUT/check/)"
+ktap_totals
+if [ "${#failed[@]}" -gt 0 ]; then
+	ktap_diag "failed: ${failed[*]} (logs under $LAB_OUT/check/)"
 fi
-echo "check: total time $(_lab_elapsed)"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+ktap_diag "check: total time $(_lab_elapsed)"
+echo "$KTAP_PASS passed, $KTAP_FAIL failed"
+ktap_ok

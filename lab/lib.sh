@@ -11,6 +11,8 @@ LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmfence-lab}
 LAB_OUT=${LAB_OUT:-$LAB_ROOT/out}
 LAB_T0=${LAB_T0:-$(date +%s)}
 export LAB_ROOT LAB_CACHE LAB_OUT LAB_T0
+# The KTAP writer (ktap_header, ktap_pass, ...): lab/ktap.sh.
+. "$LAB_ROOT/lab/ktap.sh"
 
 CROSS_COMPILE=${CROSS_COMPILE:-riscv64-linux-gnu-}
 export CROSS_COMPILE

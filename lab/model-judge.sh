@@ -54,18 +54,18 @@ for i in $(seq 1 "$done_runs"); do
 		"$(place entry "$logf.where")" "$(place exit "$logf.where")" "$(place switch "$logf.where")" \
 		"$(place other "$logf.where")" >>"$RES/results.tsv"
 done
-column -t -s $'\t' "$RES/results.tsv" | sed 's/^/# /'
+ktap_header
+ktap_plan 1
+ktap_diag "$(column -t -s $'\t' "$RES/results.tsv")"
 
 hits=$(awk -F'\t' 'NR > 1 { s += $6 } END { print s + 0 }' "$RES/results.tsv")
-echo "TAP version 14"
-echo "1..1"
 summary="$WHAT: $died of $done_runs runs died, $survived survived, $other failed otherwise; $hits stale faults raised"
 if { [ "$EXPECT" = die ] && [ "$died" -gt 0 ]; } ||
 	{ [ "$EXPECT" = survive ] && [ "$survived" = "$done_runs" ] && [ "$hits" -gt 0 ]; }; then
-	echo "ok 1 $NAME: expected to $EXPECT: $summary"
+	ktap_pass "$NAME: expected to $EXPECT: $summary"
 	exit 0
 fi
-echo "not ok 1 $NAME: expected to $EXPECT: $summary"
+ktap_fail "$NAME: expected to $EXPECT: $summary"
 log "$NAME" "FAILED: expected to $EXPECT; results: $RES/results.tsv, console logs: $RES/run*.log"
 [ "$EXPECT" = die ] &&
 	echo "[lab] try: a longer or harder run (MODEL_SECONDS=120 MODEL_RUNS=5, MODEL_HIT_PCT=10); the model's counters are in $RES/run*.model" >&2 ||

@@ -29,21 +29,19 @@ run() {
 	echo "$rc"
 }
 
-echo "TAP version 14"
-echo "1..2"
-fail=0
+ktap_header
+ktap_plan 2
 rc=$(run "$cpu")
 if [ "$rc" = 0 ]; then
-	echo "ok 1 test-stale-tlb passes with the model ($cpu)"
+	ktap_pass "test-stale-tlb passes with the model ($cpu)"
 else
-	echo "not ok 1 test-stale-tlb fails with the model ($cpu): check $rc failed (see the test's comments; $bin)"
-	fail=1
+	ktap_fail "test-stale-tlb fails with the model ($cpu): check $rc failed (see the test's comments; $bin)"
 fi
 rc=$(run "${cpu%%,x-stale-tlb*}")
 if [ "$rc" = 1 ]; then
-	echo "ok 2 test-stale-tlb fails check 1 with the model off, as plain QEMU must"
+	ktap_pass "test-stale-tlb fails check 1 with the model off, as plain QEMU must"
 else
-	echo "not ok 2 test-stale-tlb with the model off: exit $rc, wanted 1 (check 1: no stale fault without the model)"
-	fail=1
+	ktap_fail "test-stale-tlb with the model off: exit $rc, wanted 1 (check 1: no stale fault without the model)"
 fi
-exit $fail
+ktap_totals
+ktap_ok

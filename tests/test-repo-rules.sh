@@ -24,7 +24,7 @@ fi
 
 bad=""
 for f in lab/*.sh tests/test-*.sh .ci/run; do
-	case "$f" in lab/lib.sh | lab/apt.sh) continue ;; esac
+	case "$f" in lab/lib.sh | lab/ktap.sh | lab/apt.sh) continue ;; esac
 	grep -q 'set -euo pipefail' "$f" || grep -q '^\. .*lib\.sh' "$f" || bad="$bad $f"
 done
 if [ -z "$bad" ]; then ok "harness scripts run with set -euo pipefail"; else not_ok "not strict:$bad"; fi

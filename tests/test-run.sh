@@ -6,7 +6,7 @@
 
 stub_tree() { # stub_tree DIR BOOT_RC
 	mkdir -p "$1/lab" "$1/guest"
-	cp "$ROOT/lab/run.sh" "$ROOT/lab/lib.sh" "$1/lab/"
+	cp "$ROOT/lab/run.sh" "$ROOT/lab/lib.sh" "$ROOT/lab/ktap.sh" "$1/lab/"
 	touch "$1/guest/tests.list"
 	local s
 	for s in setup fetch tree initramfs; do printf '#!/bin/bash\nexit 0\n' >"$1/lab/$s.sh"; done
