@@ -8,7 +8,7 @@ SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched
 CONFIG ?= lab
-export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES HARTS \
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES \
 	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
 .PHONY: help setup fetch tree export build run repro cost flushes w1 soak tree-tests qemu qemu-test model check check-full selftest clean
@@ -56,7 +56,7 @@ flushes:
 w1:
 	@bash lab/w1-check.sh $(KVER)
 
-## soak KVER=.. [MINUTES=30] [HARTS=8]  the series' selftests, long, on the patched kernel
+## soak KVER=.. [MINUTES=30] [SMP=8]  the series' selftests, long, on the patched kernel
 soak:
 	@bash lab/soak.sh $(KVER)
 

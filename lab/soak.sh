@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # soak.sh [KVER]: the series' selftests (riscv/vmalloc) run long on the
-# patched kernel. Environment: MINUTES (30), HARTS (8), MEM (2G), QEMU=model
+# patched kernel. Environment: MINUTES (30), SMP (harts, 8), MEM (2G), QEMU=model
 # (on the QEMU model of a hart that caches invalid translations: lib.sh).
 #
 # vmap_stack_stress gets two thirds of the time, vmalloc_fence_test the
@@ -56,9 +56,9 @@ fi
 KVER=${1:-7.3}
 kver_check "$KVER"
 MINUTES=${MINUTES:-30}
-HARTS=${HARTS:-8}
-case "$MINUTES$HARTS" in *[!0-9]*) die "MINUTES and HARTS must be whole numbers" ;; esac
-[ "$MINUTES" -ge 1 ] && [ "$HARTS" -ge 1 ] || die "MINUTES and HARTS must be at least 1"
+HARTS=${SMP:-8}
+case "$MINUTES$HARTS" in *[!0-9]*) die "MINUTES and SMP must be whole numbers" ;; esac
+[ "$MINUTES" -ge 1 ] && [ "$HARTS" -ge 1 ] || die "MINUTES and SMP must be at least 1"
 RES=$LAB_OUT/soak-$KVER-$HARTS${QEMU:+-$QEMU}
 rm -rf "$RES"
 mkdir -p "$RES"

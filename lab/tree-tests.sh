@@ -12,7 +12,7 @@
 #
 # Results: out/tree-tests-KVER/results.txt (a line per test and subtest:
 # base and patched side by side), and each boot's console.log.
-# Environment: TREE_TESTS_SMP (2), TREE_TESTS_MEM (2G). test_vmalloc's
+# Environment: SMP (2), MEM (2G). test_vmalloc's
 # full_fit_alloc_test maps fls(CPUs) * 64 MiB of single pages per thread:
 # with 4 harts and 1G the guest thrashes; 2 harts and 2G take a minute.
 set -euo pipefail
@@ -83,7 +83,7 @@ kver_check "$KVER"
 RES=$LAB_OUT/tree-tests-$KVER
 rm -rf "$RES"
 mkdir -p "$RES"
-export SMP=${TREE_TESTS_SMP:-2} MEM=${TREE_TESTS_MEM:-2G}
+export SMP=${SMP:-2} MEM=${MEM:-2G}
 # The tree's tests provoke SIGILL and SIGSEGV on purpose: keep the
 # kernel's register dumps of the crashed processes off the console, where
 # they would cut KTAP lines (the lab config has no sysctl to turn them off).

@@ -28,10 +28,10 @@ cat >"$T_TMP/bad.log" <<'LOG'
 [   99.10] Oops [#1]
 LOG
 stub_tree "$T_TMP/ok" 0 "$T_TMP/clean.log"
-expect_rc 0 "a clean soak exits 0" env LAB_OUT="$T_TMP/res" MINUTES=1 HARTS=2 bash "$T_TMP/ok/lab/soak.sh" 7.3
+expect_rc 0 "a clean soak exits 0" env LAB_OUT="$T_TMP/res" MINUTES=1 SMP=2 bash "$T_TMP/ok/lab/soak.sh" 7.3
 expect_out "rolled over: yes" "it says the ASIDs rolled over"
 stub_tree "$T_TMP/bad" 1 "$T_TMP/bad.log"
-expect_rc 1 "a soak whose boot failed exits 1" env LAB_OUT="$T_TMP/res" MINUTES=1 HARTS=2 bash "$T_TMP/bad/lab/soak.sh" 7.3
+expect_rc 1 "a soak whose boot failed exits 1" env LAB_OUT="$T_TMP/res" MINUTES=1 SMP=2 bash "$T_TMP/bad/lab/soak.sh" 7.3
 expect_out "Oopses: +1" "and counts the Oops"
 expect_out "soak 7.3 on 2 harts failed" "and says what failed"
 t_done
