@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# repro.sh KVER VARIANT [CONFIG]: the stale-translation fault-injection
-# matrix for one kernel (see lab/repro/inject.py for the model).
+# repro.sh [KVER [VARIANT [CONFIG]]] (defaults as run.sh: 7.3 patched lab):
+# the stale-translation fault-injection matrix for one kernel (see
+# lab/repro/inject.py for the model).
 #   REPRO_ONLY=P001,W1,...  run only these points or windows
 #   REPRO_LIST=1            list the points and exit
 #   REPRO_COUNT=1           no injection: count the instructions the entry,
@@ -26,7 +27,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KVER=${1:-7.3}
-VARIANT=${2:-base}
+VARIANT=${2:-patched}
 CONFIG=${3:-lab}
 kver_check "$KVER"
 NAME=repro-$KVER-$VARIANT-$CONFIG
