@@ -11,7 +11,7 @@ CONFIG ?= lab
 export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES \
 	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
-.PHONY: help setup fetch tree export build run repro cost flushes w1 soak tree-tests qemu qemu-test model check check-full selftest clean
+.PHONY: help setup fetch tree export build run repro cost flushes warnings soak tree-tests qemu qemu-test model check check-full lab-tests clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -52,9 +52,9 @@ cost:
 flushes:
 	@bash lab/flushes.sh $(KVER)
 
-## w1 KVER=..            no new W=1 warnings in the objects the series touches
-w1:
-	@bash lab/w1-check.sh $(KVER)
+## warnings KVER=..      no new W=1 warnings in the objects the series touches
+warnings:
+	@bash lab/warnings.sh $(KVER)
 
 ## soak KVER=.. [MINUTES=30] [SMP=8]  the series' selftests, long, on the patched kernel
 soak:
@@ -84,8 +84,8 @@ check:
 check-full:
 	@TIER=full bash lab/check.sh
 
-## selftest              only the lab's own tests (tests/)
-selftest:
+## lab-tests             only the lab's own tests (tests/)
+lab-tests:
 	@CHECKS=none bash lab/check.sh
 
 ## clean                 remove out/ (the cache under ~/.cache/vmfence-lab stays)

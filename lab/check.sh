@@ -20,7 +20,7 @@ mkdir -p "$LAB_OUT/check"
 checks=()
 for t in "$LAB_ROOT"/tests/test-*.sh; do
 	[ -f "$t" ] || continue
-	checks+=("lab-selftest:$(basename "$t" .sh)"$'\t'"bash tests/$(basename "$t")")
+	checks+=("lab-test:$(basename "$t" .sh)"$'\t'"bash tests/$(basename "$t")")
 done
 lists=("$LAB_ROOT/lab/checks.list")
 [ "${TIER:-}" != full ] || lists+=("$LAB_ROOT/lab/checks-full.list")
@@ -36,8 +36,8 @@ ktap_header
 ktap_plan "${#checks[@]}"
 for c in "${checks[@]}"; do
 	name=${c%%$'\t'*} cmd=${c#*$'\t'}
-	logf=$LAB_OUT/check/${name#lab-selftest:}.log
-	case "$name" in lab-selftest:*) ;; *) log check "$name: $cmd (log: $logf)" ;; esac
+	logf=$LAB_OUT/check/${name#lab-test:}.log
+	case "$name" in lab-test:*) ;; *) log check "$name: $cmd (log: $logf)" ;; esac
 	s=$(date +%s)
 	rc=0
 	# Progress lines (stderr) go both to the terminal and the log.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# w1-judge.sh BASE_LOG PATCHED_LOG: the judge of lab/w1-check.sh. The logs
+# warnings-judge.sh BASE_LOG PATCHED_LOG: the judge of lab/warnings.sh. The logs
 # are W=1 builds of the same objects, unfixed and patched; a warning is
 # new if its file and message (not its line: lines move) are in the
 # patched log only. Writes BASE_LOG.warnings and PATCHED_LOG.warnings,
@@ -7,11 +7,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: w1-judge.sh BASE_LOG PATCHED_LOG"
+usage="usage: warnings-judge.sh BASE_LOG PATCHED_LOG"
 base=${1:?$usage}
 patched=${2:?$usage}
 for f in "$base" "$patched"; do
-	[ -f "$f" ] || die "w1-judge: no build log $f" "run lab/w1-check.sh"
+	[ -f "$f" ] || die "warnings-judge: no build log $f" "run lab/warnings.sh"
 	grep -E 'warning:' "$f" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u >"$f.warnings" || true
 done
 new=$(comm -13 "$base.warnings" "$patched.warnings")
@@ -19,4 +19,4 @@ if [ -n "$new" ]; then
 	echo "$new"
 	exit 1
 fi
-echo "w1-judge: no new W=1 warning ($(wc -l <"$base.warnings") before, $(wc -l <"$patched.warnings") after)"
+echo "warnings-judge: no new W=1 warning ($(wc -l <"$base.warnings") before, $(wc -l <"$patched.warnings") after)"

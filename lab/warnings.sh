@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# w1-check.sh KVER [CONFIG]: the series adds no W=1 warning. Rebuilds the
+# warnings.sh KVER [CONFIG]: the series adds no W=1 warning. Rebuilds the
 # objects built from the files the series touches (entry.S, traps.c,
 # irq.c, process.c, mm/init.c, mm/fault.c, and through thread_info.h and
 # cacheflush.h asm-offsets) with W=1, in the unfixed and the patched build of KVER, and
-# compares their warnings (lab/w1-judge.sh: file and message; line numbers
+# compares their warnings (lab/warnings-judge.sh: file and message; line numbers
 # move); in the patched build also the files it adds (the KUnit suite). With
 # LAB_LLVM=1 the same with clang (lab/lib.sh).
 set -euo pipefail
@@ -17,17 +17,17 @@ OBJS=(arch/riscv/kernel/asm-offsets.s arch/riscv/kernel/entry.o arch/riscv/mm/in
 	arch/riscv/kernel/process.o)
 # Objects of files the series adds: W=1 must find nothing new there either.
 NEW_OBJS=(arch/riscv/kernel/tests/new_mapping_kunit.o)
-RES=$LAB_OUT/w1-$KVER-$CONFIG${LAB_LLVM:+-llvm}
+RES=$LAB_OUT/warnings-$KVER-$CONFIG${LAB_LLVM:+-llvm}
 mkdir -p "$RES"
-# w1_build VARIANT: rebuild OBJS with W=1 in the VARIANT build; log to RES.
-w1_build() {
+# warn_build VARIANT: rebuild OBJS with W=1 in the VARIANT build; log to RES.
+warn_build() {
 	local v=$1 b src o objs=("${OBJS[@]}")
 	b=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" "$CONFIG")
 	if [ "$v" = base ]; then src=$(kernel_repo "$KVER"); else
 		src=$LAB_CACHE/trees/$KVER/patched
 		objs+=("${NEW_OBJS[@]}")
 	fi
-	log w1 "$KVER $v ($CONFIG): W=1 ${objs[*]}"
+	log warnings "$KVER $v ($CONFIG): W=1 ${objs[*]}"
 	# Removed first, so that they are compiled again whatever was built
 	# last (a previous W=1 run leaves them up to date).
 	for o in "${objs[@]}"; do rm -f "$b/$o"; done
@@ -42,10 +42,10 @@ w1_build() {
 }
 
 for v in base patched; do
-	w1_build "$v"
+	warn_build "$v"
 done
-if ! new=$("$LAB_ROOT/lab/w1-judge.sh" "$RES/base.log" "$RES/patched.log"); then
+if ! new=$("$LAB_ROOT/lab/warnings-judge.sh" "$RES/base.log" "$RES/patched.log"); then
 	echo "$new" >&2
 	die "the series adds W=1 warnings on $KVER (logs: $RES/{base,patched}.log)" "fix them in the worktree (make tree KVER=$KVER)"
 fi
-log w1 "$KVER: ${new#w1-judge: }"
+log warnings "$KVER: ${new#warnings-judge: }"
