@@ -7,59 +7,60 @@
 # With VERDICT_KUNIT=SUITE (lab/run.sh sets it for kernels built with
 # config/kunit.config) that KUnit suite must also pass (lab/kunit-judge.sh).
 #
-# Prints one line per finding and a last line "verdict: PASS|FAIL ...";
-# exits 0 on pass, 1 on fail.
+# Prints one line per finding and a last line "verdict: PASS ..." or
+# "verdict: FAIL [WHY,...] ...", WHY being machine-readable: timeout,
+# qemu-exit, trouble, kunit, no-init, init-unfinished, no-poweroff,
+# no-plan, empty-plan, plan-unmet, tests-failed. Exits 0 on pass, 1 on fail.
 set -euo pipefail
 
 log=${1:?usage: verdict.sh CONSOLE_LOG [QEMU_EXIT]}
 qexit=${2:-0}
-fail=0
+why=()
 say() { echo "verdict: $*"; }
+# finding WHY TEXT: a reason to fail.
+finding() {
+	why+=("$1")
+	shift
+	say "$*"
+}
 
 [ -f "$log" ] || {
-	say "FAIL no console log at $log"
+	say "FAIL [no-log] no console log at $log"
 	exit 1
 }
 # Console logs carry CRs from the serial line.
 clean=$(tr -d '\r' <"$log")
 
 if [ "$qexit" = 124 ]; then
-	say "timeout: the guest did not power off in time"
-	fail=1
+	finding timeout "timeout: the guest did not power off in time"
 elif [ "$qexit" != 0 ]; then
-	say "qemu exited with status $qexit"
-	fail=1
+	finding qemu-exit "qemu exited with status $qexit"
 fi
 
 # The trouble words, shared with lab/repro/inject.py.
 bad_re=$(grep -v -e '^#' -e '^$' "$(dirname "$0")/trouble.re" | paste -s -d '|')
 if hits=$(grep -E -n "$bad_re" <<<"$clean" | head -n 5) && [ -n "$hits" ]; then
-	say "kernel trouble on the console:"
+	finding trouble "kernel trouble on the console:"
 	sed 's/^/    /' <<<"$hits"
-	fail=1
 fi
 
 if [ -n "${VERDICT_KUNIT:-}" ]; then
 	if kunit=$("$(dirname "$0")/kunit-judge.sh" "$log" "$VERDICT_KUNIT"); then
 		say "$(tail -n 1 <<<"$kunit" | sed 's/^kunit: PASS /kunit /')"
 	else
-		say "KUnit failed:"
+		finding kunit "KUnit failed:"
 		sed 's/^/    /' <<<"$kunit"
-		fail=1
-	fi
+		fi
 fi
 
 grep -q 'Run /init as init process' <<<"$clean" || {
-	say "the kernel never started /init"
-	fail=1
+	finding no-init "the kernel never started /init"
 }
 grep -q '^lab-init: done' <<<"$clean" || {
-	say "init did not finish its tests"
-	fail=1
+	finding init-unfinished "init did not finish its tests"
 }
 grep -q 'reboot: Power down' <<<"$clean" || {
-	say "no clean power-off"
-	fail=1
+	finding no-poweroff "no clean power-off"
 }
 
 # Top-level KTAP (unindented lines): the plan and the results.
@@ -67,25 +68,21 @@ plan=$(grep -E '^1\.\.[0-9]+$' <<<"$clean" | tail -n 1 | cut -d. -f3)
 oks=$(grep -c -E '^ok [0-9]+ ' <<<"$clean" || true)
 notoks=$(grep -E '^not ok [0-9]+ ' <<<"$clean" || true)
 if [ -z "$plan" ]; then
-	say "no KTAP plan from init"
-	fail=1
+	finding no-plan "no KTAP plan from init"
 elif [ "$plan" -eq 0 ]; then
-	say "the KTAP plan is empty: no test ran"
-	fail=1
+	finding empty-plan "the KTAP plan is empty: no test ran"
 elif [ "$oks" -ne "$plan" ]; then
-	say "KTAP: $oks of $plan tests ok"
-	fail=1
+	finding plan-unmet "KTAP: $oks of $plan tests ok"
 fi
 if [ -n "$notoks" ]; then
-	say "failed tests:"
+	finding tests-failed "failed tests:"
 	sed 's/^/    /' <<<"$notoks"
-	fail=1
 fi
 
 init_t=$(grep -m1 'Run /init as init process' <<<"$clean" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
-if [ "$fail" = 0 ]; then
+if [ "${#why[@]}" = 0 ]; then
 	say "PASS ${oks}/${plan} tests ok, boot-to-init ${init_t:-?} s"
 	exit 0
 fi
-say "FAIL ${oks}/${plan:-0} tests ok"
+say "FAIL [$(IFS=,; echo "${why[*]}")] ${oks}/${plan:-0} tests ok"
 exit 1
