@@ -103,6 +103,8 @@ import time
 import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from asm import (after_store, call_targets, exit_windows, fences,  # noqa: E402
+                 first_addr, is_csrw, last_addr, sp_access)
 import aftermath as aftermath_verdict  # noqa: E402 - lab/repro/aftermath.py
 
 OUT = os.environ["REPRO_OUT"]
@@ -245,91 +247,26 @@ def func_range(addr):
     return None
 
 
-def sp_access(asm):
-    """(kind, offset) if asm accesses memory through sp, else None."""
-    m = re.match(r"^(\S+)\s+(.*)$", asm)
-    if not m:
-        return None
-    mn, ops = m.group(1), m.group(2)
-    a = re.search(r"(-?\d+)?\(sp\)", ops)
-    if not a:
-        return None
-    off = int(a.group(1) or 0)
-    if mn.startswith(("sc.", "amo")) or re.match(r"^c?\.?f?s[bhwdq]$", mn):
-        return ("store", off)
-    if mn.startswith("lr.") or re.match(r"^c?\.?f?l[bhwdq]u?$", mn):
-        return ("load", off)
-    return None
-
-
 ENTRY = disasm(HE, RFE)
 EXIT = disasm(RFE, RFE_END + 2)
 
 
-def call_targets(insns):
-    """Targets of the calls in insns: jal with an address, and auipc+jalr
-    pairs (gdb does not annotate those)."""
-    out = set()
-    for k, (a, asm, _) in enumerate(insns):
-        m = re.match(r"^jal\s+(?:ra,\s*)?(0x[0-9a-f]+)", asm)
-        if m:
-            out.add(int(m.group(1), 16))
-        m = re.match(r"^auipc\s+(\w+),\s*(0x[0-9a-f]+|\d+)$", asm)
-        if m and k + 1 < len(insns):
-            m2 = re.match(r"^jalr\s+(?:\w+,\s*)?(-?\d+)\((\w+)\)$", insns[k + 1][1])
-            if m2 and m2.group(2) == m.group(1):
-                hi = int(m.group(2), 0) & 0xFFFFF
-                if hi & 0x80000:
-                    hi -= 0x100000
-                out.add((a + (hi << 12) + int(m2.group(1))) & 0xFFFFFFFFFFFFFFFF)
-    return out
-
-
-def last_addr(insns, pred):
-    found = None
-    for a, asm, _ in insns:
-        if pred(asm):
-            found = a
-    return found
-
-
-def first_addr(insns, pred):
-    for a, asm, _ in insns:
-        if pred(asm):
-            return a
-    return None
-
-
-def is_csrw(asm, csr, src):
-    return re.match(r"^csrw\s+%s,\s*%s$" % (csr, src), asm) is not None
-
-
-# Entry: the outer trap's state is live until its tp is stored to pt_regs
-# (the unfixed kernels zero sscratch right after that store).
-def _after_tp_store():
-    for k, (a, asm, _) in enumerate(ENTRY):
-        if sp_access(asm) == ("store", PT["tp"]) and k + 1 < len(ENTRY):
-            return ENTRY[k + 1][0]
-    return None
-
-
-ENTRY_SAVED = _after_tp_store()
-# Exit: sscratch = tp for U returns; then sepc is written; then sret.
-EXIT_SCRATCH = first_addr(EXIT, lambda s: is_csrw(s, "sscratch", "tp"))
-EXIT_SEPC = first_addr(EXIT, lambda s: re.match(r"^csrw\s+sepc,", s) is not None)
-EXIT_SRET = last_addr(EXIT, lambda s: s == "sret")
-# The register restore a fault after `csrw sepc` restarts from: its load of
-# sstatus from pt_regs, the first load into a0 after the sscratch write.
-EXIT_RESTORE = next((a for a, asm, _ in EXIT
-                     if EXIT_SCRATCH is not None and a > EXIT_SCRATCH
-                     and re.match(r"^ld\s+a0,\s*%d\(sp\)$" % PT["status"], asm)), None)
+# Entry: the outer trap's state is live until its tp is stored to pt_regs.
+ENTRY_SAVED = after_store(ENTRY, PT["tp"])
+# Exit: sscratch = tp for U returns; then sepc is written; then sret; a
+# fault after `csrw sepc` restarts the restore from its load of sstatus.
+_EXIT_MARKS = exit_windows(EXIT, PT["status"])
+EXIT_SCRATCH = _EXIT_MARKS["scratch"]
+EXIT_SEPC = _EXIT_MARKS["sepc"]
+EXIT_SRET = _EXIT_MARKS["sret"]
+EXIT_RESTORE = _EXIT_MARKS["restore"]
 
 
 # __switch_to returns into the next task: its ret is where that task has
 # not run yet. A kernel that fences there makes W3/W4 faults impossible.
 SWITCH = disasm(*func_range(SWITCH_TO)) if SWITCH_TO else []
 SWITCH_RET = first_addr(SWITCH, lambda a: a == "ret")
-FENCES_AT_SWITCH = any(asm.startswith("sfence.vma") for _, asm, _ in SWITCH)
+FENCES_AT_SWITCH = fences(SWITCH)
 
 
 def symoff(a):
