@@ -964,7 +964,7 @@ def judge_irq(guest, point, st):
 
 def fenced_addr(cpu):
     """This cpu's copy of the per-cpu generation of its last switch fence."""
-    return FENCED + (read64(PER_CPU_OFFSET + 8 * cpu) if PER_CPU_OFFSET else 0)
+    return u64(FENCED + (read64(PER_CPU_OFFSET + 8 * cpu) if PER_CPU_OFFSET else 0))
 
 
 def judge_switch(point):
