@@ -6,52 +6,10 @@
 # vmap_stack_stress gets two thirds of the time, vmalloc_fence_test the
 # rest (it runs about twice its VMALLOC_FENCE_SECONDS: rounds, then
 # stress). Passes when the boot is clean (no Oops, WARNING, stall or hang:
-# lab/verdict.sh) and every test and subtest is ok. The figures go to
-# out/soak-KVER-HARTS/summary.txt: minutes, harts, address spaces and
-# whether they outnumber the ASIDs (so that the allocator rolled over),
-# mappings made and kthreads spawned.
+# lab/verdict.sh) and every test and subtest is ok. The figures
+# (lab/soak-summary.sh) go to out/soak-KVER-HARTS/summary.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-
-# summarize RES KVER MINUTES HARTS WALL_SECONDS: RES/summary.txt from
-# RES/console.log. Leaves spaces, asids and rollover set for the caller.
-summarize() {
-	local RES=$1 KVER=$2 MINUTES=$3 HARTS=$4 wall=$5
-	local clean oopses mismatch stress_s module_s
-	stress_s=$(sed -n 's/^soak-stress [0-9]* VMALLOC_FENCE_SECONDS=\([0-9]*\) .*/\1/p' "$RES/soak.list")
-	module_s=$(sed -n 's/^soak-module [0-9]* VMALLOC_FENCE_SECONDS=\([0-9]*\) .*/\1/p' "$RES/soak.list")
-	clean=$(tr -d '\r' <"$RES/console.log")
-	field() { sed -n "s/.*$1.*/\\1/p" <<<"$clean" | tail -n 1; }
-	spaces=$(field '# \([0-9]*\) address spaces:.*')
-	asids=$(field 'ASID allocator using [0-9]* bits (\([0-9]*\) entries).*')
-	rollover="no"
-	[ -n "$spaces" ] && [ -n "$asids" ] && [ "$spaces" -gt "$asids" ] && rollover="yes"
-	oopses=$(grep -c -E "$KERNEL_DEATH_RE" <<<"$clean" || true)
-	mismatch=$(grep -c -E '^    not ok .*registers intact' <<<"$clean" || true)
-	{
-		echo "soak:        $KVER patched, $MINUTES minutes asked, ${wall}s wall in all, $HARTS harts, MEM ${MEM:-2G}"
-		echo "tree:        $(tree_version "$KVER")"
-		echo "stressor:    ${stress_s}s: $(field '# \([0-9]* address spaces:.*\)')"
-		echo "ASIDs:       ${asids:-?} (rolled over: $rollover)"
-		echo "module:      ${module_s}s: $(field '# \(mappings made: .*\)')"
-		echo "             $(field '# \([0-9]* online CPUs, .*\)')"
-		echo "Oopses:      $oopses"
-		echo "register checks that failed: $mismatch"
-		[ ! -f "$RES/console.log.model" ] ||
-			echo "QEMU model:  $(awk '$1 != "seconds" { printf "%s %s, ", $1, $2 }' "$RES/console.log.model")over $(awk '$1 == "seconds" { print $2 }' "$RES/console.log.model") s"
-		echo "results:"
-		grep -E '^ *(not )?ok [0-9]+ ' <<<"$clean" | sed 's/^/  /' || echo "  (none)"
-		echo "verdict:     $(tail -n 1 "$RES/console.log.verdict" 2>/dev/null | sed 's/^verdict: //')"
-		echo "console:     $RES/console.log"
-	} >"$RES/summary.txt"
-}
-
-# soak.sh --summary RES KVER MINUTES HARTS: the summary of a finished soak.
-if [ "${1:-}" = --summary ]; then
-	summarize "$2" "$3" "$4" "$5" "?"
-	cat "$2/summary.txt"
-	exit 0
-fi
 
 KVER=${1:-7.3}
 kver_check "$KVER"
@@ -92,8 +50,8 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || rc=$?
 
-summarize "$RES" "$KVER" "$MINUTES" "$HARTS" "$(($(date +%s) - t0))"
-cat "$RES/summary.txt"
+"$LAB_ROOT/lab/soak-summary.sh" "$RES" "$KVER" "$MINUTES" "$HARTS" "$(($(date +%s) - t0))"
 [ "$rc" = 0 ] || die "soak $KVER on $HARTS harts failed (console: $RES/console.log)" \
 	"read the verdict in $RES/console.log.verdict"
-[ "$rollover" = yes ] || log soak "note: $spaces address spaces did not outnumber the ${asids:-?} ASIDs; a longer MINUTES would"
+grep -q 'rolled over: yes' "$RES/summary.txt" ||
+	log soak "note: the address spaces did not outnumber the ASIDs ($RES/summary.txt); a longer MINUTES would"

@@ -7,7 +7,7 @@
 # stub_tree DIR BOOT_RC CONSOLE: a copy of the lab whose boot writes CONSOLE.
 stub_tree() {
 	mkdir -p "$1/lab"
-	cp "$ROOT/lab/soak.sh" "$ROOT/lab/lib.sh" "$ROOT/lab/ktap.sh" "$1/lab/"
+	cp "$ROOT/lab/soak.sh" "$ROOT/lab/soak-summary.sh" "$ROOT/lab/lib.sh" "$ROOT/lab/ktap.sh" "$1/lab/"
 	local s
 	for s in setup fetch tree kselftest initramfs; do printf '#!/bin/bash\nexit 0\n' >"$1/lab/$s.sh"; done
 	printf '#!/bin/bash\necho %s\n' "$1/build" >"$1/lab/build.sh"

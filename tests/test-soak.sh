@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lab/soak.sh's summary: it counts register mismatches and Oopses, and says
+# lab/soak-summary.sh, the figures of a soak: it counts register mismatches and Oopses, and says
 # whether the address spaces outnumbered the ASIDs, from a console log.
 . "$(dirname "$0")/lib.sh"
 R=$T_TMP/soak
@@ -17,7 +17,7 @@ console() {
 $3
 LOG
 }
-summary() { bash "$ROOT/lab/soak.sh" --summary "$R" 7.3 30 8; }
+summary() { bash "$ROOT/lab/soak-summary.sh" "$R" 7.3 30 8; }
 console 131154 ok "" >"$R/console.log"
 expect_rc 0 "a clean soak summarizes" summary
 expect_out "rolled over: yes" "more address spaces than ASIDs is a rollover"
