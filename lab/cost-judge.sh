@@ -7,7 +7,7 @@
 # 12, series v2):
 #   syscall round trip (entry to the C handler, exit through sret) <= 2
 #   kernel-origin trap that is not a fault (an interrupt)           <= 0
-#   __switch_to with no fence pending                              <= 10
+#   __switch_to to a task the hart has fenced (nearly every switch) <= 8
 # Exits 1 over budget.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +19,7 @@ RES=${3:?$usage}
 label=${4:?$usage}
 USER_BUDGET=2
 KERNEL_BUDGET=0
-SWITCH_BUDGET=10
+SWITCH_BUDGET=8
 for f in "$base" "$patched"; do
 	[ -s "$f" ] || die "cost-judge: no counts in $f" "run lab/cost.sh"
 done
