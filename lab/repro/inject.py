@@ -194,10 +194,10 @@ OFF_COMM = offset("((struct task_struct *)0)->comm")
 OFF_CPU = offset("((struct task_struct *)0)->thread_info.cpu")
 OFF_KSP = offset("((struct task_struct *)0)->thread_info.kernel_sp")
 OFF_PREEMPT = offset("((struct task_struct *)0)->thread_info.preempt_count")
-# The switch fence gated by a mapping generation: this hart's per-cpu
-# generation of its last switch fence, and each task's stack_gen.
+# The switch fence gated by a mapping generation: the generation of each
+# hart's last switch fence (an array indexed by cpu), and each task's
+# stack_gen.
 FENCED = sym_addr("new_valid_map_fenced") or sym_addr("new_vmalloc_fenced")
-PER_CPU_OFFSET = sym_addr("__per_cpu_offset")
 try:
     OFF_STACK_GEN = offset("((struct task_struct *)0)->thread_info.stack_gen")
 except gdb.error:
@@ -963,8 +963,8 @@ def judge_irq(guest, point, st):
 
 
 def fenced_addr(cpu):
-    """This cpu's copy of the per-cpu generation of its last switch fence."""
-    return u64(FENCED + (read64(PER_CPU_OFFSET + 8 * cpu) if PER_CPU_OFFSET else 0))
+    """Where the generation of this cpu's last switch fence is."""
+    return FENCED + 8 * cpu
 
 
 def judge_switch(point):
