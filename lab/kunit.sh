@@ -6,7 +6,7 @@
 # require exactly the test cases FAILING to fail; none named: the suite
 # passes. The boot itself must pass (no kernel trouble, init done).
 #   kunit.sh 7.3 nofence task_switch_fences
-# shows the suite catching the series without patch 4.
+# shows the suite catching the series without its fence at task switch.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

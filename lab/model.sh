@@ -4,7 +4,7 @@
 # and run the series' own selftests in it: the stressor vmap_stack_stress
 # (forks, thread waves, traps checked) and vmalloc_fence (the test module;
 # it skips on kernels without the series).
-#   VARIANT base | patched | nofence (the series without patch 4)
+#   VARIANT base | patched | nofence (the series without its fence at task switch)
 #   EXPECT  die:     at least one run must end in an Oops (the bug seen);
 #                    the runs stop at the first that does;
 #           survive: every run must pass with zero kernel trouble, and the
