@@ -2,7 +2,7 @@
 # build.sh KVER VARIANT [CONFIG]
 #   KVER    7.3 | 6.12
 #   VARIANT base (the pristine tree) | patched (the tree with the series)
-#           | nofence (the series without patch 4, the fence at task switch)
+#           | nofence (the series without its fence at task switch)
 #           | counted (the series and the lab's fence counters, lab/count/)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)

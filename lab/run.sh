@@ -71,7 +71,7 @@ if [ "$VARIANT" = patched ]; then
 	[ -z "$(git -C "$WT" status --porcelain --untracked-files=no)" ] || patches="$patches
   (plus uncommitted edits in $WT)"
 elif [ "$VARIANT" = nofence ]; then
-	patches="  (the series without patch 4: $LAB_CACHE/trees/$KVER/nofence)"
+	patches="  (the series without its fence at task switch: $LAB_CACHE/trees/$KVER/nofence)"
 else
 	patches="  (none: base variant)"
 fi
