@@ -106,6 +106,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from asm import (after_store, call_targets, exit_windows, fences,  # noqa: E402
                  first_addr, is_csrw, last_addr, sp_access)
 import aftermath as aftermath_verdict  # noqa: E402 - lab/repro/aftermath.py
+from outcomes import switch_outcome  # noqa: E402
 
 OUT = os.environ["REPRO_OUT"]
 QEMU = os.environ.get("REPRO_QEMU", "")
@@ -970,7 +971,8 @@ def fenced_addr(cpu):
 def judge_switch(point):
     """Enter __switch_to with this CPU's bit set; step it alone to its
     return. "fenced": the bit was cleared and an sfence.vma executed;
-    "kept": neither (SW-old: the gate saw the next task fenced already).
+    "kept" (SW-old only): neither, the gate saw the next task fenced
+    already; on SW the same is "unfenced".
     On a gated kernel, SW lowers this hart's last-fence generation below
     the next task's stack_gen (more fencing: always safe); SW-old sets it
     to that stack_gen (QEMU caches no stale translation to miss)."""
@@ -993,13 +995,7 @@ def judge_switch(point):
             return "unreached", "__switch_to did not reach its ret within 400 instructions"
     finally:
         gdb.execute("set scheduler-locking off", to_string=True)
-    bit = read64(word) & mask
-    if saw_fence and not bit:
-        return "fenced", "cpu %d: bit cleared and sfence.vma before the next task ran" % cpu
-    if not saw_fence and bit:
-        return "kept", "cpu %d: bit still set, no sfence.vma" % cpu
-    return "unfenced", "cpu %d: %s, %s" % (cpu, "bit still set" if bit else "bit cleared",
-                                         "sfence.vma" if saw_fence else "no sfence.vma")
+    return switch_outcome(point.window, cpu, saw_fence, read64(word) & mask)
 
 
 def read_canary():
