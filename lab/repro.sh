@@ -5,7 +5,8 @@
 #   REPRO_ONLY=P001,W1,...  run only these points or windows
 #   REPRO_LIST=1            list the points and exit
 #   REPRO_COUNT=1           no injection: count the instructions the entry,
-#                           exit and switch code retire (lab/cost.sh)
+#                           exit and switch code retire (lab/repro/count.py,
+#                           for lab/cost.sh)
 #   REPRO_AFTER=1           the aftermath matrix: at every fault point a
 #                           fault the retry cannot cure, in the victim, with
 #                           oops=panic off; the machine must survive it
@@ -82,7 +83,7 @@ QEMU_CPU=$(qemu_cpu "$CONFIG") SMP=${SMP:-2} qemu_cmd "$BUILD/arch/riscv/boot/Im
 	"console=ttyS0 panic=-1 $KARGS printk.time=1"
 REPRO_QEMU=$(printf '%q ' "${QEMU_CMD[@]}")
 printf '%s\n' "$REPRO_QEMU" >"$RES/qemu.cmd"
-export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-} REPRO_COUNT=${REPRO_COUNT:-}
+export REPRO_QEMU REPRO_OUT=$RES REPRO_ONLY=${REPRO_ONLY:-} REPRO_LIST=${REPRO_LIST:-}
 export REPRO_AFTER=$AFTER REPRO_ROUNDS=$ROUNDS
 
 MODE=
@@ -93,7 +94,9 @@ log repro "$KVER $VARIANT ($CONFIG)$MODE: $(tree_version "$KVER")"
 trap 'pkill -f -- "-initrd $RES/initramfs.cpio" 2>/dev/null || true' EXIT
 t=$(date +%s)
 rc=0
-gdb-multiarch -batch -nx -ex "file $BUILD/vmlinux" -x "$LAB_ROOT/lab/repro/inject.py" \
+SCRIPT=inject.py
+[ "${REPRO_COUNT:-}" = 1 ] && SCRIPT=count.py
+gdb-multiarch -batch -nx -ex "file $BUILD/vmlinux" -x "$LAB_ROOT/lab/repro/$SCRIPT" \
 	>"$RES/gdb.log" 2>&1 &
 gpid=$!
 # Progress: points done and the latest result, every 15 s.
