@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # cost.sh KVER [CONFIG]: what the series costs, in retired instructions.
 # Boots the unfixed and the patched kernel of KVER in turn under gdb
-# (lab/repro.sh with REPRO_COUNT=1) and single-steps the hart through the
-# trap entry, the trap exit and __switch_to: each step retires exactly one
-# instruction, so the counts are exact and repeatable. Compares the two in
-# the same run and holds the difference to the issue's budget (the judge:
-# lab/cost-judge.sh). Writes out/cost-KVER/{cost.tsv,ktap.txt}. Exits 1
-# over budget.
+# (lab/repro.sh with REPRO_COUNT=1: lab/repro/count.py) and single-steps
+# the hart through the trap entry, the trap exit and __switch_to: each
+# step retires exactly one instruction, so the counts are exact and
+# repeatable. Compares the two in the same run and holds the difference to
+# the issue's budget (the judge: lab/cost-judge.sh). Writes
+# out/cost-KVER/{cost.tsv,ktap.txt}. Exits 1 over budget.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

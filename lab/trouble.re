@@ -1,5 +1,5 @@
 # Kernel trouble on a console: one extended regular expression a line,
-# joined with |. Read by lab/verdict.sh (grep -E), lab/repro/inject.py
+# joined with |. Read by lab/verdict.sh (grep -E), lab/repro/aftermath.py
 # (Python re) and, in the guest, guest/klogcheck (POSIX regcomp, as
 # /etc/lab-trouble.re): keep to what all read alike (no \d, no
 # backreferences).

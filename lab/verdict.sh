@@ -37,7 +37,7 @@ elif [ "$qexit" != 0 ]; then
 	finding qemu-exit "qemu exited with status $qexit"
 fi
 
-# The trouble words, shared with lab/repro/inject.py.
+# The trouble words, shared with the injector (lab/repro/aftermath.py).
 bad_re=$(grep -v -e '^#' -e '^$' "$(dirname "$0")/trouble.re" | paste -s -d '|')
 if hits=$(grep -E -n "$bad_re" <<<"$clean" | head -n 5) && [ -n "$hits" ]; then
 	finding trouble "kernel trouble on the console:"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The aftermath verdict of lab/repro/inject.py (REPRO_AFTER=1), from the
-console text written since a fault the retry cannot cure was injected in
-the victim. No gdb here: tests/test-repro-after.sh runs it on canned
+"""The aftermath verdict of the injector (lab/repro/inject.py,
+REPRO_AFTER=1), from the console text written since a fault the retry
+cannot cure was injected in the victim. No gdb here: tests/test-repro-after.sh runs it on canned
 consoles (python3 aftermath.py CONSOLE [gone] prints "observed<TAB>detail").
 
   survive       exactly one Oops (one die()), in the victim (trapcheck);
@@ -14,7 +14,7 @@ consoles (python3 aftermath.py CONSOLE [gone] prints "observed<TAB>detail").
   panic         the kernel panicked, or the machine stopped
   after-failed  after-NN not ok, with no kernel trouble
   hang          no result line in time, no trouble seen
-(inject.py adds "sscratch": the console survived, but the next task on the
+(judges.py adds "sscratch": the console survived, but the next task on the
 victim's hart started with sscratch still holding the dead victim.)
 """
 
