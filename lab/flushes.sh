@@ -22,10 +22,7 @@ RES=$LAB_OUT/flushes-$KVER
 rm -rf "$RES"
 mkdir -p "$RES"
 
-"$LAB_ROOT/lab/setup.sh"
-"$LAB_ROOT/lab/fetch.sh" "$KVER"
-"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
-BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" counted lab)
+BUILD=$(lab_kernel "$KVER" counted lab)
 "$LAB_ROOT/lab/kselftest.sh" "$KVER" counted "$BUILD" "$RES"
 echo "fencecount $((SECS * 10 + 600)) /bin/fencecount -t $SECS -s /kselftest/riscv/vmap_stack_stress" \
 	"-m /kselftest/riscv/vmalloc_fence_mod/vmalloc_fence_test.ko" \

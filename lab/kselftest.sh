@@ -37,6 +37,8 @@ patched | nofence | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT KDIR=$BUILD ;;
 base) KSRC=$(kernel_repo "$KVER") KDIR=/nonexistent ;;
 *) die "unknown VARIANT '$VARIANT'" "use patched, nofence, counted or base" ;;
 esac
+# The series' selftests come from the patched tree, whatever VARIANT is.
+"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 [ -d "$WT/tools/testing/selftests/riscv" ] || die "no worktree with selftests at $WT" "make tree KVER=$KVER"
 [ -f "$BUILD/.config" ] || die "no kernel build at $BUILD" "make build KVER=$KVER VARIANT=$VARIANT"
 grep -q '^CONFIG_MODULES=y' "$BUILD/.config" || die "$BUILD has no CONFIG_MODULES: the test modules cannot load"

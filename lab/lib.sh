@@ -120,6 +120,21 @@ series_hash() {
 	} | sha256sum | cut -c1-16
 }
 
+# lab_ready KVER: the packages (setup.sh) and the newest tree of the line
+# (fetch.sh); both quick when nothing changed.
+lab_ready() {
+	"$LAB_ROOT/lab/setup.sh" >&2
+	"$LAB_ROOT/lab/fetch.sh" "$1" >&2
+}
+
+# lab_kernel KVER VARIANT [CONFIG]: a kernel to boot, from whatever this
+# machine has: lab_ready, then build.sh (which applies the series, once,
+# for the variants that have it). Prints the build directory.
+lab_kernel() {
+	lab_ready "$1"
+	"$LAB_ROOT/lab/build.sh" "$@"
+}
+
 # kernel_repo KVER: the git repository holding the pristine tree.
 kernel_repo() { echo "$LAB_CACHE/trees/$1/repo"; }
 

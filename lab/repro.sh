@@ -41,16 +41,15 @@ RES=$LAB_OUT/$NAME
 rm -rf "$RES"
 mkdir -p "$RES"
 
-"$LAB_ROOT/lab/setup.sh"
-"$LAB_ROOT/lab/fetch.sh" "$KVER"
 if [ -n "${REPRO_BUILD:-}" ]; then
+	lab_ready "$KVER"
 	BUILD=$REPRO_BUILD
 	if [ ! -f "$BUILD/vmlinux" ] || [ ! -f "$BUILD/arch/riscv/boot/Image" ]; then
 		die "REPRO_BUILD=$BUILD has no vmlinux and arch/riscv/boot/Image"
 	fi
 	log repro "using the build in $BUILD as it is"
 else
-	BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
+	BUILD=$(lab_kernel "$KVER" "$VARIANT" "$CONFIG")
 fi
 LIST=$LAB_ROOT/guest/repro.list
 KARGS=oops=panic

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh [KVER] [VARIANT] [CONFIG]: the lab's main job.
-#   setup -> fetch the tree -> apply the series -> build -> initramfs -> boot
-#   -> summary. Defaults: 7.3 patched lab.
+#   the kernel (lib.sh lab_kernel: setup, fetch the tree, apply the series,
+#   build) -> initramfs -> boot -> summary. Defaults: 7.3 patched lab.
 # Environment: SMP, MEM, QEMU_CPU, QEMU=model (lab/lib.sh), BOOT_TIMEOUT, TESTS (comma-separated guest
 # test names; default all of guest/tests.list and the series' selftests,
 # riscv/vmalloc, of lab/kselftest.sh; a test of the tree's, tree-tests.list,
@@ -32,14 +32,10 @@ step() {
 	return $r
 }
 
-step setup "$LAB_ROOT/lab/setup.sh"
-step fetch "$LAB_ROOT/lab/fetch.sh" "$KVER"
-if [ "$VARIANT" = patched ]; then
-	step series "$LAB_ROOT/lab/tree.sh" "$KVER" --auto
-fi
 t=$(date +%s)
-BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" "$VARIANT" "$CONFIG")
-times+=("build $(($(date +%s) - t))s")
+log "$NAME" "step kernel (setup, fetch, series, build)"
+BUILD=$(lab_kernel "$KVER" "$VARIANT" "$CONFIG")
+times+=("kernel $(($(date +%s) - t))s")
 lists=("$LAB_ROOT/guest/tests.list")
 rm -rf "$RES/kselftest" "$RES/kselftest.list"
 if [ "$CONFIG" != nommu ] && [ "$CONFIG" != rv32 ] && [ "${KSELFTEST:-1}" != 0 ]; then

@@ -22,10 +22,7 @@ rm -rf "$RES"
 mkdir -p "$RES"
 t0=$(date +%s)
 
-"$LAB_ROOT/lab/setup.sh"
-"$LAB_ROOT/lab/fetch.sh" "$KVER"
-"$LAB_ROOT/lab/tree.sh" "$KVER" --auto
-BUILD=$("$LAB_ROOT/lab/build.sh" "$KVER" patched lab)
+BUILD=$(lab_kernel "$KVER" patched lab)
 "$LAB_ROOT/lab/kselftest.sh" "$KVER" patched "$BUILD" "$RES"
 
 stress_s=$((MINUTES * 60 * 2 / 3))

@@ -91,14 +91,11 @@ export SMP=${SMP:-2} MEM=${MEM:-2G}
 # warnings and worse in the kernel log itself.
 export APPEND="${APPEND:-} loglevel=4"
 
-"$LAB_ROOT/lab/setup.sh"
-"$LAB_ROOT/lab/fetch.sh" "$KVER"
-"$LAB_ROOT/lab/tree.sh" "$KVER" --auto
 rc=0
 for v in base patched; do
 	t=$(date +%s)
 	log tree-tests "$KVER $v: build"
-	build=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" lab)
+	build=$(lab_kernel "$KVER" "$v" lab)
 	"$LAB_ROOT/lab/kselftest.sh" "$KVER" "$v" "$build" "$RES/$v"
 	echo "kernel-log 60 /bin/klogcheck" >"$RES/$v/klog.list"
 	"$LAB_ROOT/lab/initramfs.sh" "$RES/$v" "$RES/$v/tree-tests.list" "$RES/$v/klog.list" >/dev/null

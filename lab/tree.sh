@@ -7,7 +7,7 @@
 #
 #   (no flag)  create it, or re-apply if series/ changed and the worktree has
 #              nothing of its own; refuse to throw local work away.
-#   --auto     as above, quietly (used by build.sh).
+#   --auto     as above, quietly (used by build.sh and kselftest.sh).
 #   --force    re-apply from series/, discarding local commits and edits.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,7 +21,8 @@ WT=$TOP/patched
 STAMP=$TOP/patched.applied # "<series hash> <HEAD after applying>"
 BRANCH=lab/series
 
-# build.sh calls us with --auto after run.sh fetched; fetch only if needed.
+# build.sh and kselftest.sh call us with --auto after lab_ready fetched;
+# fetch only if needed.
 if [ "$MODE" != --auto ] || [ ! -f "$TOP/version" ]; then
 	"$LAB_ROOT/lab/fetch.sh" "$KVER"
 fi

@@ -22,7 +22,7 @@ mkdir -p "$RES"
 # warn_build VARIANT: rebuild OBJS with W=1 in the VARIANT build; log to RES.
 warn_build() {
 	local v=$1 b src o objs=("${OBJS[@]}")
-	b=$("$LAB_ROOT/lab/build.sh" "$KVER" "$v" "$CONFIG")
+	b=$(lab_kernel "$KVER" "$v" "$CONFIG")
 	if [ "$v" = base ]; then src=$(kernel_repo "$KVER"); else
 		src=$LAB_CACHE/trees/$KVER/patched
 		objs+=("${NEW_OBJS[@]}")
