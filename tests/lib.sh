@@ -24,6 +24,13 @@ expect_out() {
 		sed 's/^/    # /' "$T_TMP/out" | tail -n 20
 	fi
 }
+# py_check MODULE NAME PYTHON-EXPR: the expression, with lab/repro/MODULE.py's
+# names imported, must be true (the injector's logic without gdb).
+py_check() {
+	local out
+	if out=$(cd "$ROOT/lab/repro" && python3 -c "from $1 import *
+assert $3, 'false'" 2>&1); then ok "$2"; else not_ok "$2: $(tail -n 1 <<<"$out")"; fi
+}
 T_TMP=$(mktemp -d)
 trap 'rm -rf "$T_TMP"' EXIT
 t_done() {

@@ -3,11 +3,7 @@
 # hand-written instruction sequences (no gdb, no QEMU): where the windows
 # start and end decides every point of the matrix.
 . "$(dirname "$0")/lib.sh"
-check() { # NAME PYTHON-EXPR: the expression must be true
-	local out
-	if out=$(cd "$ROOT/lab/repro" && python3 -c "from asm import *
-assert $2, 'false'" 2>&1); then ok "$1"; else not_ok "$1: $(tail -n 1 <<<"$out")"; fi
-}
+check() { py_check asm "$@"; }
 check "a store through sp, with its offset" 'sp_access("sd ra,8(sp)") == ("store", 8)'
 check "a load through sp" 'sp_access("ld a0,264(sp)") == ("load", 264)'
 check "an AMO through sp is a store" 'sp_access("amoswap.w zero,a0,(sp)") == ("store", 0)'

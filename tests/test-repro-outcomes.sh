@@ -3,11 +3,7 @@
 # observations (no gdb, no QEMU). Every check fails on some plausible wrong
 # judge (a field not compared, the wrong privilege, SW taken for SW-old).
 . "$(dirname "$0")/lib.sh"
-check() { # NAME PYTHON-EXPR: the expression must be true
-	local out
-	if out=$(cd "$ROOT/lab/repro" && python3 -c "from outcomes import *
-assert $2, 'false'" 2>&1); then ok "$1"; else not_ok "$1: $(tail -n 1 <<<"$out")"; fi
-}
+check() { py_check outcomes "$@"; }
 check "SW: bit cleared after a fence is fenced" 'switch_outcome("SW", 0, True, 0)[0] == "fenced"'
 check "SW: bit kept, no fence is unfenced (the unfixed kernel)" 'switch_outcome("SW", 0, False, 1)[0] == "unfenced"'
 check "SW-old: bit kept, no fence is kept" 'switch_outcome("SW-old", 0, False, 1)[0] == "kept"'

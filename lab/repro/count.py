@@ -68,10 +68,4 @@ def main():
     guest.close()
 
 
-try:
-    main()
-except Exception as e:  # noqa: BLE001 - report and fail the run
-    log("ERROR: %s: %s" % (type(e).__name__, e))
-    raise
-finally:
-    guests.close_active()
+guests.run(main)

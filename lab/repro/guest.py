@@ -14,6 +14,7 @@ import time
 import gdb
 
 from config import OUT, QEMU
+from gdbio import log
 
 _active = None
 
@@ -150,3 +151,15 @@ def close_active():
     """At the end of a run, whatever happened: no QEMU left behind."""
     if _active is not None and _active.alive():
         _active.close()
+
+
+def run(main):
+    """A gdb script's top level: main(), its failure said where repro.sh
+    looks ("ERROR: ..."), and no QEMU left behind whatever happened."""
+    try:
+        main()
+    except Exception as e:  # noqa: BLE001 - report and fail the run
+        log("ERROR: %s: %s" % (type(e).__name__, e))
+        raise
+    finally:
+        close_active()

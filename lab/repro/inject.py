@@ -237,10 +237,5 @@ def main():
     res.close()
     log("%d points, %d boots, %d s" % (len(pts), nboot, time.time() - t0))
 
-try:
-    main()
-except Exception as e:  # noqa: BLE001 - report and fail the run
-    log("ERROR: %s: %s" % (type(e).__name__, e))
-    raise
-finally:
-    guests.close_active()
+
+guests.run(main)
