@@ -11,72 +11,13 @@
 # kernel trouble (Oops, WARNING, ...) or a hang in either boot.
 #
 # Results: out/tree-tests-KVER/results.txt (a line per test and subtest:
-# base and patched side by side), and each boot's console.log.
+# base and patched side by side; the judge: lab/tree-tests-judge.sh), and
+# each boot's console.log.
 # Environment: SMP (2), MEM (2G). test_vmalloc's
 # full_fit_alloc_test maps fls(CPUs) * 64 MiB of single pages per thread:
 # with 4 harts and 1G the guest thrashes; 2 harts and 2G take a minute.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-
-# The comparison alone, for the lab's own tests:
-#   tree-tests.sh --compare BASE_CONSOLE PATCHED_CONSOLE OUTDIR
-# results RESULTS_OF_A_BOOT: "TEST[/SUBTEST] pass|skip|fail" lines.
-results() {
-	tr -d '\r' <"$1" | awk '
-		/^# Subtest: / { top = $3; next }
-		/^(not )?ok [0-9]+ / {
-			r = ($1 == "not") ? "fail" : (/# SKIP/ ? "skip" : "pass")
-			name = ($1 == "not") ? $4 : $3
-			print name, r; next
-		}
-		/^    (not )?ok [0-9]+/ {
-			line = $0; sub(/^    /, "", line)
-			r = (line ~ /^not/) ? "fail" : (line ~ /# SKIP/ ? "skip" : "pass")
-			sub(/^(not )?ok [0-9]+ ?(- )?/, "", line); sub(/ # .*/, "", line)
-			gsub(/ /, "_", line)
-			print top "/" line, r
-		}'
-}
-# compare BASE_CONSOLE PATCHED_CONSOLE RES TITLE: results.txt in RES; dies
-# on a regression.
-compare() {
-	local base=$1 patched=$2 RES=$3 title=$4
-	export LC_ALL=C
-	results "$base" | sort >"$RES/base.results"
-	results "$patched" | sort >"$RES/patched.results"
-	join -a1 -a2 -e missing -o 0,1.2,2.2 "$RES/base.results" "$RES/patched.results" >"$RES/joined"
-
-	{
-		echo "# tree-tests $title"
-		echo "# test base patched verdict"
-		while read -r name b p; do
-			case "$b/$p" in
-			pass/pass | skip/skip | skip/pass | fail/pass | missing/*) verdict=ok ;;
-			fail/fail | fail/skip) verdict="ok (fails on the unfixed kernel too)" ;;
-			*) verdict=REGRESSION ;;
-			esac
-			echo "$name $b $p $verdict"
-		done <"$RES/joined"
-	} >"$RES/results.txt"
-	regressions=$(grep -c ' REGRESSION$' "$RES/results.txt" || true)
-	total=$(grep -c -v '^#' "$RES/results.txt" || true)
-	both_fail=$(grep -c 'too)$' "$RES/results.txt" || true)
-	if [ "$total" -eq 0 ]; then
-		die "tree-tests $title: no results parsed (logs: $RES/base/console.log, $RES/patched/console.log)"
-	fi
-	log tree-tests "$title: $total results, $regressions regressions, $both_fail failing on both kernels ($RES/results.txt)"
-	if [ "$regressions" -ne 0 ]; then
-		grep ' REGRESSION$' "$RES/results.txt" | sed 's/^/    /' >&2
-		die "tree-tests $title: $regressions tests pass on the unfixed kernel and not with the series ($RES/results.txt)" \
-			"read $RES/patched/console.log around those tests"
-	fi
-}
-
-if [ "${1:-}" = --compare ]; then
-	mkdir -p "$4"
-	compare "$2" "$3" "$4" "(compare only)"
-	exit 0
-fi
 
 KVER=${1:?usage: tree-tests.sh KVER}
 kver_check "$KVER"
@@ -115,7 +56,8 @@ for v in base patched; do
 	log tree-tests "$KVER $v: done in $(($(date +%s) - t))s"
 done
 
-compare "$RES/base/console.log" "$RES/patched/console.log" "$RES" "$KVER: $(tree_version "$KVER"), SMP=$SMP"
+"$LAB_ROOT/lab/tree-tests-judge.sh" "$RES/base/console.log" "$RES/patched/console.log" "$RES" \
+	"$KVER: $(tree_version "$KVER"), SMP=$SMP"
 [ "$rc" = 0 ] || die "tree-tests $KVER: a boot had kernel trouble or did not finish (verdicts: $RES/*/console.log.verdict)" \
 	"read the console logs; tests failing on both kernels are listed in $RES/results.txt"
 log tree-tests "$KVER: no regressions"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lab/tree-tests.sh's comparison: a test or subtest that passes on the
+# lab/tree-tests-judge.sh, lab/tree-tests.sh's comparison: a test or subtest that passes on the
 # unfixed kernel and not with the series fails it; one that fails on both
 # is recorded, not judged. Console logs as the guest's init prints them.
 . "$(dirname "$0")/lib.sh"
@@ -27,7 +27,7 @@ log ok >"$T_TMP/base.log"
 log ok >"$T_TMP/same.log"
 log "not ok" >"$T_TMP/worse.log"
 grep -v "Bad CPU" "$T_TMP/base.log" >"$T_TMP/gone.log"
-tt() { bash "$ROOT/lab/tree-tests.sh" --compare "$T_TMP/base.log" "$1" "$T_TMP/res"; }
+tt() { bash "$ROOT/lab/tree-tests-judge.sh" "$T_TMP/base.log" "$1" "$T_TMP/res"; }
 expect_rc 0 "the same results pass" tt "$T_TMP/same.log"
 expect_out "0 regressions, 2 failing on both" "tests failing on both kernels are counted, not judged"
 grep -q '^ksft-riscv-hwprobe/Bad_CPU_set pass pass ok$' "$T_TMP/res/results.txt" &&
