@@ -122,8 +122,10 @@ series_hash() {
 
 # lab_ready KVER: the packages (setup.sh) and the newest tree of the line
 # (fetch.sh); both quick when nothing changed.
+# (Called inside $(...), where bash drops set -e: a failed step returns at
+# once, tests/test-run.sh.)
 lab_ready() {
-	"$LAB_ROOT/lab/setup.sh" >&2
+	"$LAB_ROOT/lab/setup.sh" >&2 || return
 	"$LAB_ROOT/lab/fetch.sh" "$1" >&2
 }
 
@@ -131,7 +133,7 @@ lab_ready() {
 # machine has: lab_ready, then build.sh (which applies the series, once,
 # for the variants that have it). Prints the build directory.
 lab_kernel() {
-	lab_ready "$1"
+	lab_ready "$1" || return
 	"$LAB_ROOT/lab/build.sh" "$@"
 }
 

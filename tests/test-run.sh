@@ -21,4 +21,14 @@ for want in 0 1; do
 		env LAB_OUT="$T_TMP/out$want" KSELFTEST=0 bash "$T_TMP/t$want/lab/run.sh" 7.3 base lab
 done
 expect_out 'verdict:  stub' "run.sh still writes its summary after a failed boot"
+# lab_kernel runs inside $(...), where set -e is off: a failed setup or
+# fetch must stop it before build.sh (and the run).
+for s in setup fetch; do
+	stub_tree "$T_TMP/f$s" 0
+	printf '#!/bin/bash\nexit 3\n' >"$T_TMP/f$s/lab/$s.sh"
+	printf '#!/bin/bash\ntouch %s\necho %s\n' "$T_TMP/f$s/built" "$T_TMP/f$s/build" >"$T_TMP/f$s/lab/build.sh"
+	expect_rc 3 "a failed $s stops run.sh with its status" \
+		env LAB_OUT="$T_TMP/outf$s" KSELFTEST=0 bash "$T_TMP/f$s/lab/run.sh" 7.3 base lab
+	if [ -e "$T_TMP/f$s/built" ]; then not_ok "and build.sh did not run after it"; else ok "and build.sh did not run after it"; fi
+done
 t_done
