@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ktap.h"
+
 #define COUNTS "/sys/kernel/debug/lab_fence_counts"
 #define GATE "/sys/kernel/debug/lab_switch_gate"
 
@@ -224,7 +226,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	printf("KTAP version 1\n1..%d\n", 2 * n);
+	ktap_header(2 * n);
 	if (read_counts(&a) || set_gate(1)) {
 		printf("# no counters in %s or no %s (a kernel without lab/count/?)\n",
 		       COUNTS, GATE);
@@ -239,12 +241,12 @@ int main(int argc, char **argv)
 			long r;
 
 			if (!w[i].arg) {
-				printf("ok %d %s-v%d # SKIP no program given\n", t_nr, w[i].name, v);
+				ktap_result(1, t_nr, "%s-v%d # SKIP no program given", w[i].name, v);
 				skipped++;
 				continue;
 			}
 			if (set_gate(v == 2)) {
-				printf("not ok %d %s-v%d # cannot write %s\n", t_nr, w[i].name, v, GATE);
+				ktap_result(0, t_nr, "%s-v%d # cannot write %s", w[i].name, v, GATE);
 				failed++;
 				continue;
 			}
@@ -259,8 +261,7 @@ int main(int argc, char **argv)
 			       b.gated - a.gated);
 			if (r < 0)
 				failed++;
-			printf("%sok %d %s-v%d # %ld rounds\n", r < 0 ? "not " : "", t_nr,
-			       w[i].name, v, r);
+			ktap_result(r >= 0, t_nr, "%s-v%d # %ld rounds", w[i].name, v, r);
 		}
 	}
 	set_gate(1);

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ktap.h"
+
 #define MAX_TESTS 256
 #define MAX_ARGS 32
 #define KSFT_SKIP 4
@@ -239,7 +241,7 @@ int main(void)
 			printf("# lab-init: lab.cpu=%d: %s\n", cpu, strerror(errno));
 	}
 	load_tests();
-	printf("KTAP version 1\n1..%d\n", ntests);
+	ktap_header(ntests);
 	for (i = 0; i < ntests; i++) {
 		struct test *t = &tests[i];
 		double t0 = now();
@@ -248,18 +250,18 @@ int main(void)
 		printf("# Subtest: %s\n", t->name);
 		st = run_test(t, &to);
 		if (to) {
-			printf("not ok %d %s # TIMEOUT after %d s\n", i + 1, t->name, t->timeout);
+			ktap_result(0, i + 1, "%s # TIMEOUT after %d s", t->name, t->timeout);
 			fail++;
 		} else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-			printf("ok %d %s # %.1f s\n", i + 1, t->name, now() - t0);
+			ktap_result(1, i + 1, "%s # %.1f s", t->name, now() - t0);
 			pass++;
 		} else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == KSFT_SKIP) {
-			printf("ok %d %s # SKIP\n", i + 1, t->name);
+			ktap_result(1, i + 1, "%s # SKIP", t->name);
 			skip++;
 		} else {
-			printf("not ok %d %s # %s %d\n", i + 1, t->name,
-			       st >= 0 && WIFSIGNALED(st) ? "signal" : "exit status",
-			       st < 0 ? -1 : WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+			ktap_result(0, i + 1, "%s # %s %d", t->name,
+				    st >= 0 && WIFSIGNALED(st) ? "signal" : "exit status",
+				    st < 0 ? -1 : WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 			fail++;
 		}
 	}

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/klog.h>
 
+#include "ktap.h"
+
 #define LOG_SIZE	(1 << 21)
 #define MAX_RES		64
 #define TROUBLE		"/etc/lab-trouble.re"
@@ -51,14 +53,14 @@ int main(void)
 	int n, found = 0, i;
 	char *line, *save;
 
-	printf("KTAP version 1\n1..1\n");
+	ktap_header(1);
 	if (!load_trouble()) {
-		printf("not ok 1 kernel log # no trouble words in %s\n", TROUBLE);
+		ktap_result(0, 1, "kernel log # no trouble words in %s", TROUBLE);
 		return 1;
 	}
 	n = klogctl(3, buf, sizeof(buf) - 1);
 	if (n < 0) {
-		printf("not ok 1 kernel log # klogctl: %s\n", strerror(errno));
+		ktap_result(0, 1, "kernel log # klogctl: %s", strerror(errno));
 		return 1;
 	}
 	buf[n] = 0;
@@ -69,7 +71,6 @@ int main(void)
 				found++;
 				break;
 			}
-	printf("%sok 1 kernel log clean (%d lines of trouble, %d words)\n",
-	       found ? "not " : "", found, nre);
+	ktap_result(!found, 1, "kernel log clean (%d lines of trouble, %d words)", found, nre);
 	return found ? 1 : 0;
 }

@@ -23,6 +23,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ktap.h"
+
 #define LOG_SIZE	(1 << 21)
 #define MAX_TESTS	32
 
@@ -76,9 +78,9 @@ int main(int argc, char **argv)
 	int before, fd, i, bad = 0;
 	size_t len;
 
-	printf("TAP version 13\n");
+	ktap_version();
 	if (argc < 2) {
-		printf("1..0 # SKIP usage: test_vmalloc_run MODULE.ko [PARAM=VALUE...]\n");
+		ktap_skip_all("usage: test_vmalloc_run MODULE.ko [PARAM=VALUE...]");
 		return 4;
 	}
 	len = snprintf(params, sizeof(params),
@@ -88,7 +90,7 @@ int main(int argc, char **argv)
 
 	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		printf("1..0 # SKIP %s: %s\n", argv[1], strerror(errno));
+		ktap_skip_all("%s: %s", argv[1], strerror(errno));
 		return 4;
 	}
 	before = scan_log(0);
@@ -100,22 +102,22 @@ int main(int argc, char **argv)
 		printf("# test_vmalloc stayed loaded: built in, or a different module?\n");
 		bad = 1;
 	} else if (errno != EAGAIN) {
-		printf("1..0 # SKIP finit_module: %s\n", strerror(errno));
+		ktap_skip_all("finit_module: %s", strerror(errno));
 		return 4;
 	}
 	if (scan_log(before) < 0)
 		return 1;
-	printf("1..%d\n", nresults ? nresults : 1);
+	ktap_plan(nresults ? nresults : 1);
 	if (!nresults) {
-		printf("not ok 1 test_vmalloc # no Summary lines in the kernel log\n");
+		ktap_result(0, 1, "test_vmalloc # no Summary lines in the kernel log");
 		return 1;
 	}
 	for (i = 0; i < nresults; i++) {
 		struct result *r = &results[i];
 		int ok = r->passed > 0 && r->failed == 0;
 
-		printf("%sok %d %s # %ld workers, passed: %ld failed: %ld\n",
-		       ok ? "" : "not ", i + 1, r->name, r->workers, r->passed, r->failed);
+		ktap_result(ok, i + 1, "%s # %ld workers, passed: %ld failed: %ld",
+			    r->name, r->workers, r->passed, r->failed);
 		bad |= !ok;
 	}
 	return bad;

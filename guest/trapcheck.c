@@ -62,6 +62,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ktap.h"
+
 typedef void probe_fn(const unsigned long in[32], unsigned long out[32]);
 
 probe_fn lab_probe_ecall, lab_probe_store, lab_probe_load, lab_probe_signal,
@@ -401,7 +403,7 @@ int main(int argc, char **argv)
 	if (procs <= 0)
 		procs = 2 * ncpu;
 
-	printf("KTAP version 1\n1..%d\n", 1 + M_NR);
+	ktap_header(1 + M_NR);
 	printf("# %d processes on %d CPUs for %.1f s\n", procs, ncpu, seconds);
 	if (canary)
 		printf("# process 0 makes its system calls with tp = %#lx\n", canary);
@@ -409,9 +411,9 @@ int main(int argc, char **argv)
 		printf("# every trap is taken with a negative sp\n");
 
 	if (checker_selftest()) {
-		printf("ok 1 checker_detects_corruption\n");
+		ktap_result(1, 1, "checker_detects_corruption");
 	} else {
-		printf("not ok 1 checker_detects_corruption\n");
+		ktap_result(0, 1, "checker_detects_corruption");
 		failed++;
 	}
 
@@ -491,17 +493,17 @@ int main(int argc, char **argv)
 		}
 		total += traps;
 		if (m == M_SIGNAL && !with_signals) {
-			printf("ok %d %s # SKIP signals only with -g\n", 2 + m, mode_name[m]);
+			ktap_result(1, 2 + m, "%s # SKIP signals only with -g", mode_name[m]);
 			skipped++;
 			continue;
 		}
 		/* A mode that never ran proves nothing. */
 		if (bad || crashed || !traps) {
-			printf("not ok %d %s # traps=%lu bad=%lu crashed=%d\n",
-			       2 + m, mode_name[m], traps, bad, crashed);
+			ktap_result(0, 2 + m, "%s # traps=%lu bad=%lu crashed=%d",
+				    mode_name[m], traps, bad, crashed);
 			failed++;
 		} else {
-			printf("ok %d %s # traps=%lu\n", 2 + m, mode_name[m], traps);
+			ktap_result(1, 2 + m, "%s # traps=%lu", mode_name[m], traps);
 		}
 	}
 	printf("# %lu traps checked; CPUs used: %#lx\n", total, cpus);
