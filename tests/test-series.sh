@@ -45,7 +45,7 @@ expect_rc 0 "tree FORCE re-applies series/" "$ROOT/lab/tree.sh" 7.3 --force
 expect_rc 0 "export again" "$ROOT/lab/export.sh" 7.3
 if diff -r -I '^Date: ' "$T_TMP/exported" "$S" >"$T_TMP/diff"; then ok "round trip keeps every file, the cover letter's text included"; else
 	not_ok "round trip changed files"
-	sed 's/^/    # /' "$T_TMP/diff" | head -20
+	t_diag < <(head -20 "$T_TMP/diff")
 fi
 
 # Local work is kept: series/ changed underneath a worktree with its own commit.
