@@ -19,8 +19,8 @@ from facts import (CANARY, CANARY_LEN, CANARY_SYM, ENTRY_SAVED, EXC_LOAD_PAGE_FA
                    EXC_STORE_PAGE_FAULT, EXIT_RESTORE, EXIT_SRET, FAULT_SYMS, GATED, OFF_KSP,
                    OFF_STACK_GEN, PT, PT_SIZE_ON_STACK, RFE, RFE_END, SWITCH_RET, SWITCH_TO, WATCH,
                    bit_of, fenced_addr)
-from gdbio import (asm_at, delete_breakpoints, locking, log, read64, read_bytes, reg, setreg,
-                   stop_pc, symoff, write64)
+from gdbio import (MASK64, asm_at, delete_breakpoints, locking, log, read64, read_bytes, reg,
+                   setreg, stop_pc, symoff, write64)
 from hart import (comm, current_task, raise_soft_irq, raise_trap, step1, step_to,
                   this_cpu)
 from outcomes import (irq_wrong, outer_trap_lost, recovery, return_wrong, switch_outcome)
@@ -51,7 +51,6 @@ class Saved:
     pt_epc: Optional[int] = None
     pt_sp: Optional[int] = None
     pt_tp: Optional[int] = None
-    pt_status: Optional[int] = None
     ksp: Optional[int] = None
 
 
@@ -77,7 +76,6 @@ def inject(point, genuine=None):
         st.pt_epc = read64(base + PT["epc"])
         st.pt_sp = read64(base + PT["sp"])
         st.pt_tp = read64(base + PT["tp"])
-        st.pt_status = read64(base + PT["status"])
         # On the way back to user mode ret_from_exception sets
         # thread_info.kernel_sp to the top of the stack, just above these
         # pt_regs, for the next trap from user mode; a trap nested there
@@ -87,7 +85,7 @@ def inject(point, genuine=None):
         raise_soft_irq(point.addr)
     else:
         raise_trap(point.addr, EXC_LOAD_PAGE_FAULT if point.kind == "load" else EXC_STORE_PAGE_FAULT,
-                   (st.sp + point.off) & 0xFFFFFFFFFFFFFFFF)
+                   (st.sp + point.off) & MASK64)
     return st
 
 
