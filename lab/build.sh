@@ -31,6 +31,10 @@ TOP=$LAB_CACHE/trees/$KVER
 #   nofence  without the fence at task switch (patch 4's branch to it in
 #            __switch_to is deleted; the later patches build on patch 4):
 #            would the other checks see that fence missing?
+#   scsreload  a planted defect: every trap that finds sscratch set reloads
+#            the shadow call stack pointer (the series before it tested
+#            sepc), so a trap nested in the handler of a trap from the exit
+#            path runs over that handler's frames (W1-nest, LAB_LLVM=1)
 #   counted  plus lab/count/fence-counters-KVER.patch, the lab's counters
 #            of new mappings and fences (lab/flushes.sh); never in series/
 derived_tree() {
@@ -54,6 +58,14 @@ derived_tree() {
 		sed -i -E '/^\tbltu\ta6, a3, \.Lswitch_to_fence$/d' "$es"
 		git -C "$wt" -c user.name=lab -c user.email=lab@localhost commit -q -a -m "lab: no fence at task switch" >&2
 	fi
+	if [ "$name" = scsreload ]; then
+		local es=$wt/arch/riscv/kernel/entry.S re='^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$'
+		[ "$(grep -c -P "$re" "$es")" = 4 ] ||
+			die "no test of sepc before the shadow call stack reload in $es: cannot plant the scsreload defect" \
+				"look at the SCS block after .Lsave_context in entry.S and update derived_tree in lab/build.sh"
+		sed -i -E "/$re/d" "$es"
+		git -C "$wt" -c user.name=lab -c user.email=lab@localhost commit -q -a -m "lab: reload the shadow call stack on every trap with sscratch set" >&2
+	fi
 	if [ -n "$extra" ]; then
 		git -C "$wt" apply "$extra" >&2 ||
 			die "${extra#"$LAB_ROOT/"} does not apply on the series (tree: $wt)" "remake it on the new series: edit $wt, git -C $wt diff"
@@ -68,11 +80,11 @@ patched)
 	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 	SRC=$TOP/patched
 	;;
-nofence | counted)
+nofence | scsreload | counted)
 	derived_tree "$VARIANT"
 	SRC=$TOP/$VARIANT
 	;;
-*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence or counted" ;;
+*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, scsreload or counted" ;;
 esac
 
 # BASECFG: what the fragments are merged over, in allnoconfig mode (-n);

@@ -36,6 +36,7 @@ AFTER=${REPRO_AFTER:-}
 [ "$AFTER" = 1 ] && NAME=repro-after-$KVER-$VARIANT-$CONFIG
 NSP=${REPRO_NSP:-}
 [ "$NSP" = 1 ] && NAME=repro-nsp-$KVER-$VARIANT-$CONFIG
+NAME=$NAME${LAB_LLVM:+-llvm}
 [ "${REPRO_COUNT:-}" = 1 ] && NAME=cost-$KVER-$VARIANT-$CONFIG AFTER=
 RES=$LAB_OUT/$NAME
 rm -rf "$RES"

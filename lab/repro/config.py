@@ -19,6 +19,7 @@ VICTIM_CPU = int(os.environ.get("REPRO_VICTIM_CPU", "-1") or -1)
 GATE_TIMEOUT = 40      # seconds to reach a point's gate
 STEP_LIMIT = 600       # instructions stepped after an injection
 SWITCH_STEP_LIMIT = 400  # instructions from __switch_to's entry to its ret
+NEST_PUSH_LIMIT = 64   # W1-nest: instructions from do_irq's entry to its shadow call stack push
 SETTLE = 0.7           # seconds the guest runs on after a recovery
 OOPS_TIMEOUT = 15      # seconds to wait for a non-recovered point's outcome
 VICTIM_TIMEOUT = 20    # aftermath: seconds from the injection to the victim's end

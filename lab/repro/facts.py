@@ -41,6 +41,8 @@ NESTING_END = sym_addr("riscv_v_context_nesting_end")
 SWITCH_TO = sym_addr("__switch_to")
 ECALL_U = sym_addr("do_trap_ecall_u")
 DO_IRQ = sym_addr("do_irq")
+# CONFIG_SHADOW_CALL_STACK: gp is the shadow call stack pointer in the kernel.
+SCS = sym_addr("init_shadow_call_stack") is not None
 # The security probe's canary: the victim's process 0 uses its address as
 # its tp (guest/repro.list). A text symbol, because /proc/kallsyms lists
 # only text without CONFIG_KALLSYMS_ALL; sys_ni_syscall never runs in the

@@ -13,9 +13,9 @@ import gdb
 
 import aftermath as aftermath_verdict  # lab/repro/aftermath.py
 import guest as guests
-from config import (AFTER_TIMEOUT, GATE_TIMEOUT, GRACE, OOPS_TIMEOUT, SETTLE, STEP_LIMIT,
-                    SWITCH_STEP_LIMIT, TRACE, VICTIM_TIMEOUT)
-from facts import (CANARY, CANARY_LEN, CANARY_SYM, ENTRY_SAVED, EXC_LOAD_PAGE_FAULT,
+from config import (AFTER_TIMEOUT, GATE_TIMEOUT, GRACE, NEST_PUSH_LIMIT, OOPS_TIMEOUT, SETTLE,
+                    STEP_LIMIT, SWITCH_STEP_LIMIT, TRACE, VICTIM_TIMEOUT)
+from facts import (CANARY, CANARY_LEN, CANARY_SYM, DO_IRQ, ENTRY_SAVED, EXC_LOAD_PAGE_FAULT,
                    EXC_STORE_PAGE_FAULT, EXIT_RESTORE, EXIT_SRET, FAULT_SYMS, GATED, OFF_KSP,
                    OFF_STACK_GEN, PT, PT_SIZE_ON_STACK, RFE, RFE_END, SWITCH_RET, SWITCH_TO, WATCH,
                    bit_of, fenced_addr)
@@ -144,12 +144,44 @@ def judge(point, st):
     return recovery(bit, saw_fence)
 
 
+def nest_in_handler():
+    """W1-nest: follow the interrupt raised in the window to do_irq, past
+    the push of its return address on the shadow call stack; raise a
+    second interrupt there and follow that one to do_irq too. It must run
+    on the shadow call stack where the first trap's handler had it (gp as
+    it was), not from the task's saved scs_sp, over that handler's frames.
+    A complaint, or None."""
+    if not step_to(DO_IRQ):
+        return "the interrupt in the window did not reach do_irq"
+    gp0 = reg("gp")
+    with locking("step"):
+        for _ in range(NEST_PUSH_LIMIT):
+            if reg("gp") != gp0:
+                break
+            step1()
+        else:
+            return "do_irq pushed nothing on the shadow call stack in %d instructions" % NEST_PUSH_LIMIT
+    gp1, at = reg("gp"), stop_pc()
+    raise_soft_irq(at)
+    if not step_to(DO_IRQ):
+        return "the nested interrupt (at %s) did not reach do_irq" % symoff(at)
+    if reg("gp") != gp1:
+        return ("the trap nested at %s runs on the shadow call stack at %#x, not at %#x where "
+                "the handler it interrupted had it: over that handler's frames" % (symoff(at), reg("gp"), gp1))
+    return None
+
+
 def judge_irq(point, st):
     """Run the hart alone, interrupts masked, until it is back at the
     interrupted instruction; then tp, sp, sscratch and the privilege must be
-    what they were."""
+    what they were. W1-nest nests a second trap in the handler first."""
     sie = reg("sie")
     setreg("sie", 0)
+    if point.nest:
+        bad = nest_in_handler()
+        if bad:
+            setreg("sie", sie)
+            return False, bad
     with locking("on"):
         for s in WATCH:
             gdb.execute("hbreak %s" % s, to_string=True)
@@ -176,7 +208,8 @@ def judge_irq(point, st):
     bad = irq_wrong(seen, vars(st))
     if bad:
         return False, "came back wrong: " + ", ".join(bad)
-    return True, "handled, back at the instruction with tp, sp, sscratch and kernel_sp intact"
+    nested = ", a trap nested in its handler on the shadow call stack where it was" if point.nest else ""
+    return True, "handled%s, back at the instruction with tp, sp, sscratch and kernel_sp intact" % nested
 
 
 def judge_switch(point):

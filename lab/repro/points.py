@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from asm import call_targets, sp_access
 from facts import (CANARY, ECALL_U, ENTRY, ENTRY_SAVED, EXIT, EXIT_SCRATCH, EXIT_SEPC, GATED,
-                   NESTING_END, SWITCH_TO)
+                   NESTING_END, SCS, SWITCH_TO)
 from gdbio import disasm, func_range, symoff
 
 
@@ -26,6 +26,7 @@ class Point:
     canary: bool = False    # W3-tp: judged on the canary
     refault: bool = False   # the retried access faults again
     irq: bool = False       # an interrupt, not a fault
+    nest: bool = False      # W1-nest: and a second one in its handler
     where: str = field(init=False)
 
     def __post_init__(self):
@@ -82,6 +83,13 @@ def enumerate_points():
         first = next((p for p in pts if p.window == w), None)
         if first is not None:
             add(first.addr, first.asm, first.kind, first.off, "U", w + "-irq", "exit", irq=True)
+    # With the shadow call stack, a trap nested in the handler of such a
+    # trap must run on the shadow call stack where that handler had it: the
+    # interrupt at the first W1 point again, and a second one in do_irq once
+    # it pushed its return address there (judges.py nest_in_handler).
+    first = next((p for p in pts if p.window == "W1"), None)
+    if SCS and first is not None:
+        add(first.addr, first.asm, first.kind, first.off, "U", "W1-nest", "exit", irq=True, nest=True)
     # Controls: the first stack store of a C syscall handler.
     rng = func_range(ECALL_U) if ECALL_U else None
     for a, asm, _ in disasm(*rng) if rng else []:
