@@ -3,6 +3,8 @@
 #   KVER    7.3 | 6.12
 #   VARIANT base (the pristine tree) | patched (the tree with the series)
 #           | nofence (the series without its fence at task switch)
+#           | stable (the series' stable part alone)
+#           | scsreload (a planted defect, see derived_tree)
 #           | counted (the series and the lab's fence counters, lab/count/)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
@@ -31,6 +33,9 @@ TOP=$LAB_CACHE/trees/$KVER
 #   nofence  without the fence at task switch (patch 4's branch to it in
 #            __switch_to is deleted; the later patches build on patch 4):
 #            would the other checks see that fence missing?
+#   stable   only the series' stable part: its leading patches tagged
+#            Cc: stable (lib.sh stable_patches), what a stable backport
+#            takes
 #   scsreload  a planted defect: every trap that finds sscratch set reloads
 #            the shadow call stack pointer (the series before it tested
 #            sepc), so a trap nested in the handler of a trap from the exit
@@ -38,40 +43,82 @@ TOP=$LAB_CACHE/trees/$KVER
 #   counted  plus lab/count/fence-counters-KVER.patch, the lab's counters
 #            of new mappings and fences (lab/flushes.sh); never in series/
 derived_tree() {
-	local name=$1 wt=$TOP/$1 repo p h extra=
+	local name=$1 wt=$TOP/$1 repo p h extra= patches commit
 	repo=$(kernel_repo "$KVER")
 	[ "$name" != counted ] || extra=$LAB_ROOT/lab/count/fence-counters-$KVER.patch
 	h=$({ series_hash "$KVER"; echo "$name v2"; [ -z "$extra" ] || cat "$extra"; } | sha256sum | cut -c1-16)
 	[ "$(cat "$wt.applied" 2>/dev/null)" != "$h" ] || return 0
-	git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
-	git -C "$repo" worktree prune
-	git -C "$repo" worktree add -q -f --detach "$wt" lab-base >&2
-	for p in $(series_patches "$KVER"); do
-		git -C "$wt" -c user.name=lab -c user.email=lab@localhost am -q "$p" >&2 ||
-			die "$(basename "$p") does not apply in the $name tree ($wt)" "git -C $wt am --show-current-patch=diff"
+	if [ "$name" = stable ]; then patches=$(stable_patches "$KVER"); else patches=$(series_patches "$KVER"); fi
+	[ -n "$patches" ] || die "no patches for the $name tree of $KVER" "look at $(series_dir "$KVER")/series"
+	# The commits are made in an index of their own (git apply --cached),
+	# and the worktree is then moved to the last one: a checkout rewrites
+	# only the files that differ from what the worktree had, so kbuild
+	# rebuilds only what the change reaches, not the whole tree.
+	local idx
+	idx=$(mktemp)
+	export GIT_INDEX_FILE=$idx
+	git -C "$repo" read-tree lab-base
+	commit=$(git -C "$repo" rev-parse lab-base)
+	for p in $patches; do
+		git -C "$repo" apply --cached "$p" >&2 ||
+			die "$(basename "$p") does not apply in the $name tree" "git -C $repo apply --check $p"
+		lab_commit "$(patch_subject "$p")"
 	done
-	if [ "$name" = nofence ]; then
-		local es=$wt/arch/riscv/kernel/entry.S
-		grep -q -P '^\tbltu\ta6, a3, \.Lswitch_to_fence$' "$es" ||
+	local es=arch/riscv/kernel/entry.S re
+	case "$name" in
+	nofence)
+		re='^\tbltu\ta6, a3, \.Lswitch_to_fence$'
+		[ "$(git -C "$repo" show ":$es" | grep -c -P "$re")" = 1 ] ||
 			die "no branch to .Lswitch_to_fence in $es: the nofence tree cannot drop the switch fence" \
-				"look at patch 4's __switch_to and update derived_tree in lab/build.sh"
-		sed -i -E '/^\tbltu\ta6, a3, \.Lswitch_to_fence$/d' "$es"
-		git -C "$wt" -c user.name=lab -c user.email=lab@localhost commit -q -a -m "lab: no fence at task switch" >&2
-	fi
-	if [ "$name" = scsreload ]; then
-		local es=$wt/arch/riscv/kernel/entry.S re='^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$'
-		[ "$(grep -c -P "$re" "$es")" = 4 ] ||
+				"look at the series' __switch_to and update derived_tree in lab/build.sh"
+		index_sed "$es" "/$re/d"
+		lab_commit "lab: no fence at task switch"
+		;;
+	scsreload)
+		re='^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$'
+		[ "$(git -C "$repo" show ":$es" | grep -c -P "$re")" = 4 ] ||
 			die "no test of sepc before the shadow call stack reload in $es: cannot plant the scsreload defect" \
 				"look at the SCS block after .Lsave_context in entry.S and update derived_tree in lab/build.sh"
-		sed -i -E "/$re/d" "$es"
-		git -C "$wt" -c user.name=lab -c user.email=lab@localhost commit -q -a -m "lab: reload the shadow call stack on every trap with sscratch set" >&2
-	fi
+		index_sed "$es" "/$re/d"
+		lab_commit "lab: reload the shadow call stack on every trap with sscratch set"
+		;;
+	esac
 	if [ -n "$extra" ]; then
-		git -C "$wt" apply "$extra" >&2 ||
-			die "${extra#"$LAB_ROOT/"} does not apply on the series (tree: $wt)" "remake it on the new series: edit $wt, git -C $wt diff"
-		git -C "$wt" -c user.name=lab -c user.email=lab@localhost commit -q -a -m "lab: count new mappings and fences" >&2
+		git -C "$repo" apply --cached "$extra" >&2 ||
+			die "${extra#"$LAB_ROOT/"} does not apply on the series" "remake it on the new series: make tree, edit, git diff"
+		lab_commit "lab: count new mappings and fences"
+	fi
+	unset GIT_INDEX_FILE
+	rm -f "$idx" "$idx.file"
+	if git -C "$wt" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		git -C "$wt" checkout -q -f --detach "$commit" >&2
+	else
+		git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+		git -C "$repo" worktree prune
+		git -C "$repo" worktree add -q -f --detach "$wt" "$commit" >&2
 	fi
 	echo "$h" >"$wt.applied"
+}
+
+# lab_commit MESSAGE: commit derived_tree's index on $commit.
+lab_commit() {
+	commit=$(git -C "$repo" -c user.name=lab -c user.email=lab@localhost \
+		commit-tree "$(git -C "$repo" write-tree)" -p "$commit" -m "$1")
+}
+
+# patch_subject PATCH: its subject, unfolded, without "[PATCH n/m]".
+patch_subject() {
+	awk '/^Subject: /{s=substr($0,10); while ((getline l) > 0 && l ~ /^ /) s=s l; print s; exit}' "$1" |
+		sed 's/^\[PATCH[^]]*\] //'
+}
+
+# index_sed FILE SCRIPT: edit FILE in derived_tree's index with sed -E.
+index_sed() {
+	local mode blob
+	mode=$(git -C "$repo" ls-files -s -- "$1" | cut -d' ' -f1)
+	git -C "$repo" show ":$1" | sed -E "$2" >"$idx.file"
+	blob=$(git -C "$repo" hash-object -w "$idx.file")
+	git -C "$repo" update-index --cacheinfo "$mode,$blob,$1"
 }
 
 case "$VARIANT" in
@@ -80,11 +127,11 @@ patched)
 	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 	SRC=$TOP/patched
 	;;
-nofence | scsreload | counted)
+nofence | stable | scsreload | counted)
 	derived_tree "$VARIANT"
 	SRC=$TOP/$VARIANT
 	;;
-*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, scsreload or counted" ;;
+*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, stable, scsreload or counted" ;;
 esac
 
 # BASECFG: what the fragments are merged over, in allnoconfig mode (-n);
@@ -100,8 +147,9 @@ rv32) FRAGS=("$LAB_ROOT/config/rv32.config") ;;
 nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") BASECFG= MODE= VERIFY= ;;
 *) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, rv32 or nommu (see config/)" ;;
 esac
-# The series' KUnit suite, where a kernel with the series boots.
-if [ "$VARIANT" != base ] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
+# The series' KUnit suite, where a kernel with the series boots (the
+# stable part has none).
+if [[ ! $VARIANT =~ ^(base|stable)$ ]] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
 	FRAGS+=("$LAB_ROOT/config/kunit.config")
 	# v7.3 has kunit.autorun, which allnoconfig turns off; 6.12 has none.
 	[ "$KVER" != 7.3 ] || FRAGS+=("$LAB_ROOT/config/kunit-7.3.config")

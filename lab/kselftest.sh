@@ -33,9 +33,9 @@ WT=$LAB_CACHE/trees/$KVER/patched
 case "$VARIANT" in
 # The modules are built from the tree BUILD was built from: kbuild would
 # otherwise recompile BUILD's objects from another source.
-patched | nofence | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT KDIR=$BUILD ;;
+patched | nofence | stable | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT KDIR=$BUILD ;;
 base) KSRC=$(kernel_repo "$KVER") KDIR=/nonexistent ;;
-*) die "unknown VARIANT '$VARIANT'" "use patched, nofence, counted or base" ;;
+*) die "unknown VARIANT '$VARIANT'" "use patched, nofence, stable, counted or base" ;;
 esac
 # The series' selftests come from the patched tree, whatever VARIANT is.
 "$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2

@@ -109,6 +109,16 @@ series_patches() {
 	done <"$d/series"
 }
 
+# stable_patches KVER: the series' stable part, its leading patches that
+# carry "Cc: stable@vger.kernel.org" (what a stable backport takes).
+stable_patches() {
+	local p
+	for p in $(series_patches "$1"); do
+		grep -q '^Cc: stable@vger.kernel.org' "$p" || break
+		echo "$p"
+	done
+}
+
 # series_hash KVER: a hash of the series content (order and bytes).
 series_hash() {
 	local p

@@ -68,6 +68,8 @@ if [ "$VARIANT" = patched ]; then
   (plus uncommitted edits in $WT)"
 elif [ "$VARIANT" = nofence ]; then
 	patches="  (the series without its fence at task switch: $LAB_CACHE/trees/$KVER/nofence)"
+elif [ "$VARIANT" != base ]; then
+	patches=$(git -C "$LAB_CACHE/trees/$KVER/$VARIANT" log --reverse --format='  %h %s' lab-base..HEAD)
 else
 	patches="  (none: base variant)"
 fi
