@@ -3,6 +3,8 @@
 disassembly and scheduler locking. Everything else in lab/repro speaks
 through these."""
 
+import bisect
+import subprocess
 from contextlib import contextmanager
 
 import gdb
@@ -109,12 +111,32 @@ def disasm(start, end):
 
 
 def func_range(addr):
-    """The [start, end) of the function holding addr, from its symbol."""
+    """The [start, end) of the function holding addr, from its debug
+    information or else from its ELF symbol (clang assembles entry.S
+    without the former)."""
     blk = gdb.block_for_pc(addr)
     while blk is not None and blk.function is None:
         blk = blk.superblock
     if blk is not None:
         return u64(blk.start), u64(blk.end)
+    return elf_range(addr)
+
+
+_ELF_FUNCS = None
+
+
+def elf_range(addr):
+    """[start, end) of the sized text symbol holding addr (nm -S), or None."""
+    global _ELF_FUNCS
+    if _ELF_FUNCS is None:
+        out = subprocess.run(["riscv64-linux-gnu-nm", "-S", "--defined-only", current_file()],
+                             capture_output=True, text=True, check=True).stdout
+        _ELF_FUNCS = sorted((int(f[0], 16), int(f[0], 16) + int(f[1], 16))
+                            for f in (line.split() for line in out.splitlines())
+                            if len(f) == 4 and f[2] in "tT" and int(f[1], 16) > 0)
+    i = bisect.bisect_right(_ELF_FUNCS, (addr, float("inf"))) - 1
+    if i >= 0 and _ELF_FUNCS[i][0] <= addr < _ELF_FUNCS[i][1]:
+        return _ELF_FUNCS[i]
     return None
 
 
