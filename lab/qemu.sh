@@ -66,7 +66,7 @@ qemu_build_deps() {
 	local bopt=(-o "Dir::Etc::sourcelist=$LAB_CACHE/apt/backports.list")
 	{
 		apt-get "${bopt[@]}" update &&
-			DEBIAN_FRONTEND=noninteractive apt-get "${bopt[@]}" install -y --no-install-recommends \
+			DEBIAN_FRONTEND=noninteractive apt-get "${bopt[@]}" -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
 				-t "$bpo" "${missing[@]}"
 	} >"$logf" 2>&1 || {
 		tail_log "$logf"

@@ -67,7 +67,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 		tail_log "$SETUP_LOG"
 		die "apt-get update failed (log: $SETUP_LOG)" "check the network and the apt configuration"
 	}
-	if ! apt-get install -y --no-install-recommends "${missing[@]}" >>"$SETUP_LOG" 2>&1; then
+	if ! apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >>"$SETUP_LOG" 2>&1; then
 		tail_log "$SETUP_LOG"
 		die "could not install: ${missing[*]} (log: $SETUP_LOG)" "apt-get install ${missing[*]} by hand to see why"
 	fi
@@ -84,9 +84,9 @@ if ! qemu_ok || ! opensbi_ok; then
 		tail_log "$SETUP_LOG"
 		die "apt-get update with $bpo failed (log: $SETUP_LOG)" "check that the mirror carries $bpo"
 	}
-	if ! apt-get "${bopt[@]}" install -y --no-install-recommends -t "$bpo" "${BPO_PKGS[@]}" >>"$SETUP_LOG" 2>&1; then
+	if ! apt-get "${bopt[@]}" -o DPkg::Lock::Timeout=600 install -y --no-install-recommends -t "$bpo" "${BPO_PKGS[@]}" >>"$SETUP_LOG" 2>&1; then
 		log setup "$bpo install failed; trying the system's own ${BPO_PKGS[*]}"
-		apt-get install -y --no-install-recommends qemu-system-misc opensbi >>"$SETUP_LOG" 2>&1 || {
+		apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends qemu-system-misc opensbi >>"$SETUP_LOG" 2>&1 || {
 			tail_log "$SETUP_LOG"
 			die "could not install QEMU/OpenSBI (log: $SETUP_LOG)" "apt-get install qemu-system-misc opensbi"
 		}
