@@ -64,23 +64,15 @@ derived_tree() {
 			die "$(basename "$p") does not apply in the $name tree" "git -C $repo apply --check $p"
 		lab_commit "$(patch_subject "$p")"
 	done
-	local es=arch/riscv/kernel/entry.S re
 	case "$name" in
 	nofence)
-		re='^\tbltu\ta6, a3, \.Lswitch_to_fence$'
-		[ "$(git -C "$repo" show ":$es" | grep -c -P "$re")" = 1 ] ||
-			die "no branch to .Lswitch_to_fence in $es: the nofence tree cannot drop the switch fence" \
-				"look at the series' __switch_to and update derived_tree in lab/build.sh"
-		index_sed "$es" "/$re/d"
-		lab_commit "lab: no fence at task switch"
+		entry_delete 1 '^\tbltu\ta6, a3, \.Lswitch_to_fence$' "the branch to .Lswitch_to_fence in __switch_to" \
+			"lab: no fence at task switch"
 		;;
 	scsreload)
-		re='^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$'
-		[ "$(git -C "$repo" show ":$es" | grep -c -P "$re")" = 4 ] ||
-			die "no test of sepc before the shadow call stack reload in $es: cannot plant the scsreload defect" \
-				"look at the SCS block after .Lsave_context in entry.S and update derived_tree in lab/build.sh"
-		index_sed "$es" "/$re/d"
-		lab_commit "lab: reload the shadow call stack on every trap with sscratch set"
+		entry_delete 4 '^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$' \
+			"the test of sepc before the shadow call stack reload (after .Lsave_context)" \
+			"lab: reload the shadow call stack on every trap with sscratch set"
 		;;
 	esac
 	if [ -n "$extra" ]; then
@@ -110,6 +102,17 @@ lab_commit() {
 patch_subject() {
 	awk '/^Subject: /{s=substr($0,10); while ((getline l) > 0 && l ~ /^ /) s=s l; print s; exit}' "$1" |
 		sed 's/^\[PATCH[^]]*\] //'
+}
+
+# entry_delete N RE WHAT MESSAGE: delete the N lines of entry.S that match
+# RE (grep -P, sed -E) in derived_tree's index, and commit: a planted defect.
+entry_delete() {
+	local es=arch/riscv/kernel/entry.S
+	[ "$(git -C "$repo" show ":$es" | grep -c -P "$2")" = "$1" ] ||
+		die "$es has not $1 line(s) of $3: the $name tree cannot be made" \
+			"look at that code in the series and update derived_tree in lab/build.sh"
+	index_sed "$es" "/$2/d"
+	lab_commit "$4"
 }
 
 # index_sed FILE SCRIPT: edit FILE in derived_tree's index with sed -E.
