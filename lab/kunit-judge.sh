@@ -25,9 +25,10 @@ say() { echo "kunit: $*"; }
 # result line in the parent.
 block=$(tr -d '\r' <"$log" | sed -n 's/^\[ *[0-9.]*\] //p' |
 	awk -v s="$suite" '
+		done { next }
 		$0 == "    # Subtest: " s { on = 1 }
 		on { print }
-		on && $0 ~ "^(not )?ok [0-9]+ " s "( |$)" { exit }')
+		on && $0 ~ "^(not )?ok [0-9]+ " s "( |$)" { on = 0; done = 1 }')
 if [ -z "$block" ]; then
 	say "FAIL $suite: the suite did not run (is CONFIG_KUNIT and the suite's option built in?)"
 	exit 1

@@ -48,6 +48,14 @@ console "$T_TMP/cut.log" ok -
 expect_rc 1 "a suite cut off before its plan is met fails" judge "$T_TMP/cut.log"
 expect_out "4 of 5 test cases ok" "it counts what ran"
 
+# A long console after the suite: the judge reads it to the end (it used to
+# stop reading at the suite's last line, and under pipefail the writer's
+# SIGPIPE then failed the judge, silently, when the console outran the pipe).
+cp "$T_TMP/pass.log" "$T_TMP/long.log"
+seq 1 200000 | sed 's/^/[    2.00] line /' >>"$T_TMP/long.log"
+expect_rc 0 "a passing suite followed by a long console passes" judge "$T_TMP/long.log"
+expect_out "PASS riscv_new_mapping: 5 of 5" "it says so"
+
 # verdict.sh judges the suite when VERDICT_KUNIT names it, and only then.
 expect_rc 0 "verdict: a passing suite" env VERDICT_KUNIT=riscv_new_mapping bash "$ROOT/lab/verdict.sh" "$T_TMP/pass.log"
 expect_out "kunit riscv_new_mapping: 5 of 5" "the verdict reports the suite"
