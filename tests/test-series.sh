@@ -67,12 +67,12 @@ expect_out 'arch/riscv/kernel/entry.S' "the failing file is named"
 
 # The stable part (lib.sh stable_patches, VARIANT=stable): the leading
 # patches tagged Cc: stable, not a tagged patch after an untagged one.
-cp -r "$T_TMP/exported" "$T_TMP/st"
+mkdir -p "$T_TMP/st"
 for n in 1 2 3; do printf 'From x\nSubject: [PATCH %s/3] p%s\n\n' $n $n >"$T_TMP/st/p$n.patch"; done
 printf 'Cc: stable@vger.kernel.org\n' >>"$T_TMP/st/p1.patch"
 printf 'Cc: stable@vger.kernel.org\n' >>"$T_TMP/st/p3.patch"
 printf 'p1.patch\np2.patch\np3.patch\n' >"$T_TMP/st/series"
-got=$(LAB_SERIES=$T_TMP bash -c '. "$1/lab/lib.sh"; S=st; series_dir() { echo "$LAB_SERIES/st"; }; stable_patches 7.3' _ "$ROOT" | xargs -n1 basename | tr '\n' ' ')
+got=$(LAB_SERIES=$T_TMP bash -c '. "$1/lab/lib.sh"; series_dir() { echo "$LAB_SERIES/st"; }; stable_patches 7.3' _ "$ROOT" | xargs -n1 basename | tr '\n' ' ')
 [ "$got" = "p1.patch " ] && ok "stable_patches: the leading Cc: stable patches only" || not_ok "stable_patches gave '$got', not 'p1.patch '"
 
 # A series file naming a missing patch.

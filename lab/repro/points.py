@@ -79,17 +79,16 @@ def enumerate_points():
     # any other trap taken in the window (R3: a WARN() in
     # riscv_v_context_nesting_end traps with ebreak and returns). It must come
     # back with sscratch, tp and sp as they were.
+    # With the shadow call stack, a trap nested in the handler of such a
+    # trap must run on the shadow call stack where that handler had it: the
+    # interrupt at the first W1 point again, and a second one in do_irq once
+    # it pushed its return address there (W1-nest, judges.py nest_in_handler).
     for w in ("W1", "W1c"):
         first = next((p for p in pts if p.window == w), None)
         if first is not None:
             add(first.addr, first.asm, first.kind, first.off, "U", w + "-irq", "exit", irq=True)
-    # With the shadow call stack, a trap nested in the handler of such a
-    # trap must run on the shadow call stack where that handler had it: the
-    # interrupt at the first W1 point again, and a second one in do_irq once
-    # it pushed its return address there (judges.py nest_in_handler).
-    first = next((p for p in pts if p.window == "W1"), None)
-    if SCS and first is not None:
-        add(first.addr, first.asm, first.kind, first.off, "U", "W1-nest", "exit", irq=True, nest=True)
+            if SCS and w == "W1":
+                add(first.addr, first.asm, first.kind, first.off, "U", "W1-nest", "exit", irq=True, nest=True)
     # Controls: the first stack store of a C syscall handler.
     rng = func_range(ECALL_U) if ECALL_U else None
     for a, asm, _ in disasm(*rng) if rng else []:
