@@ -2,7 +2,7 @@
 # series-check.sh must fail on a wrong Fixes: subject, a short id, a
 # missing Signed-off-by, series out of step, and a reporter not credited
 # or credited without the report's link. Needs the kernel trees
-# (checkpatch); registered in lab/checks.list after the boots.
+# (checkpatch); registered in lab/checks-full.list.
 . "$(dirname "$0")/lib.sh"
 S=$T_TMP/series
 cp -r "$ROOT/series" "$S"
