@@ -16,7 +16,17 @@ ROUNDS = int(os.environ.get("REPRO_ROUNDS", "0") or 0)
 # interrupts until the after workload, with whatever state the Oops left.
 VICTIM_CPU = int(os.environ.get("REPRO_VICTIM_CPU", "-1") or -1)
 
-GATE_TIMEOUT = 40      # seconds to reach a point's gate
+# Seconds to reach a point's gate. Every trap of every hart can stop at a
+# gate's breakpoint, and on a slow host the interrupts those stops let
+# through starve the victim: on one 2-core machine (2026-12-02) a cold
+# make check missed a matrix gate (W3-tp of v7.3 stable) in 40 s, and the
+# cost count's system-call gate was met 3 times in 40 s and then not in the
+# next 40 (12 user traps, none a system call; REPRO_TRACE=1 shows each
+# miss). No point is expected unreached, so a longer wait costs nothing
+# where the gates are met.
+GATE_TIMEOUT = 120
+COUNT_GATE_TIMEOUT = 300  # cost: the same for each path's gate
+STALE_TIMEOUT = 10     # aftermath: seconds to the switch away from the victim
 STEP_LIMIT = 600       # instructions stepped after an injection
 SWITCH_STEP_LIMIT = 400  # instructions from __switch_to's entry to its ret
 NEST_PUSH_LIMIT = 64   # W1-nest: instructions from do_irq's entry to its shadow call stack push

@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import guest as guests  # noqa: E402
-from config import OUT, SAMPLES  # noqa: E402
+from config import COUNT_GATE_TIMEOUT, OUT, SAMPLES  # noqa: E402
 from facts import DO_IRQ, ECALL_U, EXIT_SRET, HE, RFE, SWITCH_RET, SWITCH_TO  # noqa: E402
 from gdbio import delete_breakpoints, locking, log, reg, stop_pc, symoff  # noqa: E402
 from hart import (StepError, from_user, gate, is_victim, returning_to_user,  # noqa: E402
@@ -22,12 +22,6 @@ from hart import (StepError, from_user, gate, is_victim, returning_to_user,  # n
 
 VICTIM_BOOT_TIMEOUT = 120   # seconds for the victim to come up
 COUNT_LIMIT = 3000          # instructions on any one path
-# Seconds to reach a path's gate. Every trap of every hart stops at the
-# breakpoint on handle_exception, and on a slow host the interrupts the
-# stops let through starve the victim: on one 2-core machine (2026-12-02)
-# v7.3's syscall-entry gate was met 3 times in 40 s and then not in the next
-# 40 (12 user traps, none a system call), and cost-7.3 failed.
-COUNT_GATE_TIMEOUT = 300
 
 # name, where it starts, when a stop there counts, where it ends, and
 # instructions after the end that belong to it (the sret, the ret).

@@ -13,7 +13,7 @@ import gdb
 
 import aftermath as aftermath_verdict  # lab/repro/aftermath.py
 import guest as guests
-from config import (AFTER_TIMEOUT, GATE_TIMEOUT, GRACE, NEST_PUSH_LIMIT, OOPS_TIMEOUT, SETTLE,
+from config import (AFTER_TIMEOUT, GRACE, NEST_PUSH_LIMIT, OOPS_TIMEOUT, SETTLE, STALE_TIMEOUT,
                     STEP_LIMIT, SWITCH_STEP_LIMIT, TRACE, VICTIM_TIMEOUT)
 from facts import (CANARY, CANARY_LEN, CANARY_SYM, DO_IRQ, ENTRY_SAVED, EXC_LOAD_PAGE_FAULT,
                    EXC_STORE_PAGE_FAULT, EXIT_RESTORE, EXIT_SRET, FAULT_SYMS, GATED, OFF_KSP,
@@ -330,7 +330,7 @@ def aftermath(guest, start, st):
     judge. (observed, detail)"""
     delete_breakpoints()
     t_inj = time.time()
-    stale = stale_sscratch(guest, st.current, st.thread, t_inj + GATE_TIMEOUT / 4)
+    stale = stale_sscratch(guest, st.current, st.thread, t_inj + STALE_TIMEOUT)
     w = {"victim": None, "trouble": None}
 
     def watch():
