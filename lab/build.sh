@@ -8,6 +8,8 @@
 #           | counted (the series and the lab's fence counters, lab/count/)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
+#           | ctrcu (lab + config/ctrcu.config: context tracking on every
+#             CPU, PROVE_RCU)
 #           (with the series, lab, vector and distro add config/kunit.config)
 #           | rv32 (config/rv32.config, build checks only)
 #           | nommu (the tree's nommu_virt_defconfig, build checks only)
@@ -146,9 +148,10 @@ case "$CONFIG" in
 lab) FRAGS=("$LAB_ROOT/config/lab.config") ;;
 vector) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/vector.config") ;;
 distro) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/distro.config") ;;
+ctrcu) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/ctrcu.config") ;;
 rv32) FRAGS=("$LAB_ROOT/config/rv32.config") ;;
 nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") BASECFG= MODE= VERIFY= ;;
-*) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, rv32 or nommu (see config/)" ;;
+*) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, ctrcu, rv32 or nommu (see config/)" ;;
 esac
 # The series' KUnit suite, where a kernel with the series boots (the
 # stable part has none).

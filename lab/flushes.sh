@@ -25,7 +25,7 @@ mkdir -p "$RES"
 BUILD=$(lab_kernel "$KVER" counted lab)
 "$LAB_ROOT/lab/kselftest.sh" "$KVER" counted "$BUILD" "$RES"
 echo "fencecount $((SECS * 10 + 600)) /bin/fencecount -t $SECS -s /kselftest/riscv/vmap_stack_stress" \
-	"-m /kselftest/riscv/vmalloc_fence_mod/vmalloc_fence_test.ko" \
+	"-m /kselftest/lab/vmalloc_fence_test.ko" \
 	"-v /bin/test_vmalloc_run /kselftest/lib/test_vmalloc.ko" >"$RES/flushes.list"
 "$LAB_ROOT/lab/initramfs.sh" "$RES" "$RES/flushes.list" >/dev/null
 log flushes "$KVER: booting the counted kernel, 5 workloads x 2 schemes of ${SECS} s (console: $RES/console.log)"

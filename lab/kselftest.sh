@@ -3,15 +3,16 @@
 # The kernel's own tests the lab boots with, against the kernel build BUILD
 # of KVER VARIANT:
 #   - tools/testing/selftests/riscv, always from the patched worktree (the
-#     series changes nothing there but add riscv/vmalloc): every
-#     RISCV_SUBTARGETS of the tree, riscv/vmalloc's test module built
-#     against BUILD. For VARIANT=base it is not built (KDIR points nowhere),
-#     as on a CI without a kernel build: vmalloc_fence must then skip;
+#     series changes nothing there but add riscv/vmalloc, the stressor
+#     vmap_stack_stress): every RISCV_SUBTARGETS of the tree;
+#   - the lab's test module, guest/vmalloc_fence_mod (not the series':
+#     any tree builds it), against BUILD, for guest/vmalloc_fence_run;
 #   - lib/test_vmalloc.ko of BUILD (CONFIG_TEST_VMALLOC=m in
 #     config/lab.config), for guest/test_vmalloc_run.
 # Installs into OUTDIR/kselftest (kselftest's install layout; the initramfs
 # puts it at /kselftest) and writes two guest test lists:
-#   OUTDIR/kselftest.list   riscv/vmalloc, the series' own tests
+#   OUTDIR/kselftest.list   riscv/vmalloc, the series' own test (and its
+#                           RLIMIT_NPROC run), and the lab's module
 #   OUTDIR/tree-tests.list  the tree's other riscv tests, and test_vmalloc
 # Every test runs as a CI runs it: through the installed run_kselftest.sh
 # (-t COLLECTION:TEST: kselftest's runner, its KTAP, its skip code; the
@@ -33,8 +34,8 @@ WT=$LAB_CACHE/trees/$KVER/patched
 case "$VARIANT" in
 # The modules are built from the tree BUILD was built from: kbuild would
 # otherwise recompile BUILD's objects from another source.
-patched | nofence | stable | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT KDIR=$BUILD ;;
-base) KSRC=$(kernel_repo "$KVER") KDIR=/nonexistent ;;
+patched | nofence | stable | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT ;;
+base) KSRC=$(kernel_repo "$KVER") ;;
 *) die "unknown VARIANT '$VARIANT'" "use patched, nofence, stable, counted or base" ;;
 esac
 # The series' selftests come from the patched tree, whatever VARIANT is.
@@ -55,17 +56,21 @@ run_logged "kselftest: $KVER $VARIANT: modules and headers" "$OUTDIR/kselftest-p
 	make -C "$KSRC" O="$BUILD" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)" modules headers
 run_logged "kselftest: $KVER $VARIANT: tools/testing/selftests/riscv" "$OUTDIR/kselftest-build.log" \
 	make -C "$WT/tools/testing/selftests" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" \
-	TARGETS=riscv O="$BUILD" KDIR="$KDIR" -j"$(nproc)" install INSTALL_PATH="$INST"
-
-# A test the series adds must build: its absence would be a silent skip.
-ours=(riscv/vmap_stack_stress riscv/vmalloc_fence)
-[ "$VARIANT" = base ] || ours+=(riscv/vmalloc_fence_mod/vmalloc_fence_test.ko)
-if [ -d "$WT/tools/testing/selftests/riscv/vmalloc" ]; then
-	for f in "${ours[@]}"; do
-		[ -f "$INST/$f" ] || die "kselftest: $KVER $VARIANT: $f was not built (log: $OUTDIR/kselftest-build.log)" \
-			"read the log; the module needs KDIR=$BUILD with Module.symvers"
-	done
+	TARGETS=riscv O="$BUILD" -j"$(nproc)" install INSTALL_PATH="$INST"
+# The test the series adds must build: its absence would be a silent skip.
+if [ -d "$WT/tools/testing/selftests/riscv/vmalloc" ] && [ ! -f "$INST/riscv/vmap_stack_stress" ]; then
+	die "kselftest: $KVER $VARIANT: riscv/vmap_stack_stress was not built (log: $OUTDIR/kselftest-build.log)" "read the log"
 fi
+
+# The lab's module, from a copy (kbuild writes its objects next to the source).
+MOD=$OUTDIR/vmalloc_fence_mod
+rm -rf "$MOD"
+cp -r "$LAB_ROOT/guest/vmalloc_fence_mod" "$MOD"
+run_logged "kselftest: $KVER $VARIANT: the lab's module vmalloc_fence_test" "$OUTDIR/kselftest-module.log" \
+	make -C "$KSRC" O="$BUILD" ARCH=riscv CROSS_COMPILE="$CROSS_COMPILE" M="$MOD" modules
+[ -f "$MOD/vmalloc_fence_test.ko" ] || die "kselftest: $KVER $VARIANT: vmalloc_fence_test.ko was not built (log: $OUTDIR/kselftest-module.log)"
+mkdir -p "$INST/lab"
+cp "$MOD/vmalloc_fence_test.ko" "$INST/lab/"
 
 [ -f "$BUILD/lib/test_vmalloc.ko" ] || die "kselftest: $KVER: no $BUILD/lib/test_vmalloc.ko" \
 	"config/lab.config needs CONFIG_TEST_VMALLOC=m; rebuild with make build KVER=$KVER"
@@ -85,7 +90,7 @@ while IFS=: read -r col prog; do
 	[ -n "$prog" ] || continue
 	run="/kselftest/run_kselftest.sh -t $col:$prog"
 	case "$prog" in
-	vmap_stack_stress | vmalloc_fence)
+	vmap_stack_stress)
 		echo "ksft-$col-$prog $ours $run" >>"$OUTDIR/kselftest.list"
 		;;
 	*) echo "ksft-$col-$prog 120 $run" >>"$OUTDIR/tree-tests.list" ;;
@@ -97,6 +102,7 @@ done <"$INST/kselftest-list.txt"
 if grep -q '^ksft-riscv-vmap_stack_stress ' "$OUTDIR/kselftest.list"; then
 	echo "ksft-riscv-vmap_stack_stress-nproc $ours /bin/nproc_run 16 65534 /kselftest/riscv/vmap_stack_stress" >>"$OUTDIR/kselftest.list"
 fi
+echo "vmalloc_fence $ours /bin/vmalloc_fence_run /kselftest/lab/vmalloc_fence_test.ko" >>"$OUTDIR/kselftest.list"
 # test_vmalloc.sh's stress mode is nr_threads=<CPUs> test_repeat_count=20
 # with the module's test_loop_count of 1000000: hours under TCG. The lab
 # keeps the threads and scales the counts down (TEST_VMALLOC_PARAMS).

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # model.sh KVER VARIANT EXPECT: boot a kernel on the QEMU model of a hart
 # that caches invalid translations (lab/qemu.sh; QEMU=model of lab/lib.sh)
-# and run the series' own selftests in it: the stressor vmap_stack_stress
-# (forks, thread waves, traps checked) and vmalloc_fence (the test module;
-# it skips on kernels without the series).
+# and run in it the series' selftest, the stressor vmap_stack_stress
+# (forks, thread waves, traps checked), and the lab's test module
+# (vmalloc_fence: guest/vmalloc_fence_mod, on every variant).
 #   VARIANT base | patched | nofence (the series without its fence at task switch)
 #   EXPECT  die:     at least one run must end in an Oops (the bug seen);
 #                    the runs stop at the first that does;
@@ -41,7 +41,7 @@ mkdir -p "$RES"
 # of a child by 16), hence the generous timeouts.
 export VMALLOC_FENCE_SECONDS=$SECONDS_ VMALLOC_FENCE_TIMEOUT=$((SECONDS_ + 400))
 export BOOT_TIMEOUT=$((2 * SECONDS_ + 1000))
-export TESTS=ksft-riscv-vmap_stack_stress,ksft-riscv-vmalloc_fence
+export TESTS=ksft-riscv-vmap_stack_stress,vmalloc_fence
 log "$NAME" "run 1 of $RUNS ($(qemu_describe | sed 's/.*x-stale/x-stale/'), ${SECONDS_} s of stress)"
 MODEL_SEED=1 LAB_OUT=$RES/build bash "$LAB_ROOT/lab/run.sh" "$KVER" "$VARIANT" lab >"$RES/run1.out" 2>&1 || true
 B=$RES/build/$KVER-$VARIANT-lab

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# soak.sh [KVER]: the series' selftests (riscv/vmalloc) run long on the
-# patched kernel. Environment: MINUTES (30), SMP (harts, 8), MEM (2G), QEMU=model
-# (on the QEMU model of a hart that caches invalid translations: lib.sh).
+# soak.sh [KVER]: the series' stressor (riscv/vmalloc) and the lab's
+# module run long on the patched kernel. Environment: MINUTES (30), SMP
+# (harts, 8), MEM (2G), QEMU=model (on the QEMU model of a hart that caches
+# invalid translations: lib.sh).
 #
-# vmap_stack_stress gets two thirds of the time, vmalloc_fence_test the
-# rest (it runs about twice its VMALLOC_FENCE_SECONDS: rounds, then
-# stress). Passes when the boot is clean (no Oops, WARNING, stall or hang:
+# vmap_stack_stress gets two thirds of the time, the lab's module
+# (vmalloc_fence_test) the rest (it runs about twice its
+# VMALLOC_FENCE_SECONDS: rounds, then stress). Passes when the boot is clean (no Oops, WARNING, stall or hang:
 # lab/verdict.sh) and every test and subtest is ok. The figures
 # (lab/soak-summary.sh) go to out/soak-KVER-HARTS/summary.txt.
 set -euo pipefail
@@ -30,7 +31,7 @@ module_s=$((MINUTES * 60 / 6))
 [ "$module_s" -ge 5 ] || module_s=5
 {
 	echo "soak-stress $((stress_s + 600)) VMALLOC_FENCE_SECONDS=$stress_s /kselftest/riscv/vmap_stack_stress"
-	echo "soak-module $((module_s * 3 + 600)) VMALLOC_FENCE_SECONDS=$module_s /kselftest/riscv/vmalloc_fence"
+	echo "soak-module $((module_s * 3 + 600)) VMALLOC_FENCE_SECONDS=$module_s /bin/vmalloc_fence_run /kselftest/lab/vmalloc_fence_test.ko"
 } >"$RES/soak.list"
 "$LAB_ROOT/lab/initramfs.sh" "$RES" "$RES/soak.list" >/dev/null
 

@@ -20,3 +20,5 @@ blocked for more than
 Kernel BUG
 general protection
 Fixing recursive fault
+# lockdep: RCU used where it is not watching (PROVE_RCU, config/ctrcu.config).
+suspicious RCU usage

@@ -6,7 +6,7 @@ R=$T_TMP/soak
 mkdir -p "$R"
 cat >"$R/soak.list" <<'LIST'
 soak-stress 1800 VMALLOC_FENCE_SECONDS=1200 /kselftest/riscv/vmap_stack_stress
-soak-module 1500 VMALLOC_FENCE_SECONDS=300 /kselftest/riscv/vmalloc_fence
+soak-module 1500 VMALLOC_FENCE_SECONDS=300 /bin/vmalloc_fence_run /kselftest/lab/vmalloc_fence_test.ko
 LIST
 console() {
 	cat <<LOG
