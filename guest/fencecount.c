@@ -2,7 +2,7 @@
 /*
  * fencecount: how often the lazy fencing of new kernel mappings acts, per
  * workload. Needs a kernel with the lab's counters (lab/count/: debugfs
- * lab_fence_counts, "NEW_MAPPINGS ENTRY_FENCES SWITCH_FENCES GATED", and
+ * lab_fence_counts, "NEW_MAPPINGS ENTRY_FENCES SWITCH_FENCES GATED ADDR_FENCES", and
  * lab_switch_gate); context switches come from the ctxt line of /proc/stat.
  *
  *   fencecount [-t SECONDS] [-s STRESSOR] [-m MODULE] [-v TEST_VMALLOC_RUN MODULE]
@@ -13,12 +13,11 @@
  *   forkexec   fork and exec this program (it exits at once), one at a time
  *   modules    load and unload MODULE (finit_module, delete_module)
  *   vmalloc    TEST_VMALLOC_RUN MODULE once (three of lib/test_vmalloc.ko's tests)
- * A workload whose program is not given is skipped. Each runs twice: with
- * lab_switch_gate 0 (v1: every switch that finds its bit set fences) and 1
- * (v2: only a switch to a task set up since the hart's last switch fence).
+ * A workload whose program is not given is skipped. Each runs once per
+ * scheme (schemes[] below: v1, v2 and addr).
  *
  * Output is KTAP, a test per workload and scheme; each also prints one line
- *   # fences: NAME SCHEME SECONDS HARTS SWITCHES SWITCH_FENCES ENTRY_FENCES NEW_MAPPINGS GATED
+ *   # fences: NAME SCHEME SECONDS HARTS SWITCHES SWITCH_FENCES ENTRY_FENCES NEW_MAPPINGS GATED ADDR_FENCES
  * (lab/flushes.sh turns those into the table).
  */
 #define _GNU_SOURCE
@@ -38,8 +37,21 @@
 #define COUNTS "/sys/kernel/debug/lab_fence_counts"
 #define GATE "/sys/kernel/debug/lab_switch_gate"
 
+/* The switch fence schemes, by their lab_switch_gate value (lab/count/). */
+static const struct {
+	const char *name;
+	int gate;
+} schemes[] = {
+	{ "v1", 0 },	/* every switch that finds its bit set fences */
+	{ "v2", 1 },	/* the series: only for a task newer than the last fence */
+	{ "addr", 2 },	/* v2's gate, then sfence.vma by address of the next
+			 * task's stack and task_struct pages; the bit stays set */
+};
+#define NSCHEMES ((int)(sizeof(schemes) / sizeof(schemes[0])))
+
 struct counts {
 	unsigned long switches, new_mappings, entry_fences, switch_fences, gated;
+	unsigned long addr_fences;
 };
 
 static int read_counts(struct counts *c)
@@ -50,8 +62,8 @@ static int read_counts(struct counts *c)
 
 	if (!f)
 		return -1;
-	ok = fscanf(f, "%lu %lu %lu %lu", &c->new_mappings, &c->entry_fences,
-		    &c->switch_fences, &c->gated) == 4;
+	ok = fscanf(f, "%lu %lu %lu %lu %lu", &c->new_mappings, &c->entry_fences,
+		    &c->switch_fences, &c->gated, &c->addr_fences) == 5;
 	fclose(f);
 	f = fopen("/proc/stat", "r");
 	if (!f)
@@ -64,14 +76,14 @@ static int read_counts(struct counts *c)
 	return ok && c->switches ? 0 : -1;
 }
 
-static int set_gate(int on)
+static int set_gate(int gate)
 {
 	FILE *f = fopen(GATE, "w");
 	int ok;
 
 	if (!f)
 		return -1;
-	ok = fprintf(f, "%d\n", on) > 0;
+	ok = fprintf(f, "%d\n", gate) > 0;
 	return fclose(f) || !ok ? -1 : 0;
 }
 
@@ -226,27 +238,28 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	ktap_header(2 * n);
+	ktap_header(NSCHEMES * n);
 	if (read_counts(&a) || set_gate(1)) {
 		printf("# no counters in %s or no %s (a kernel without lab/count/?)\n",
 		       COUNTS, GATE);
 		printf("Bail out! no counters\n");
 		return 1;
 	}
-	printf("# fences: workload scheme seconds harts switches switch_fences entry_fences new_mappings gated\n");
+	printf("# fences: workload scheme seconds harts switches switch_fences entry_fences new_mappings gated addr_fences\n");
 	for (i = 0; i < n; i++) {
-		for (v = 1; v <= 2; v++) {
-			int t_nr = 2 * i + v;
+		for (v = 0; v < NSCHEMES; v++) {
+			const char *sn = schemes[v].name;
+			int t_nr = NSCHEMES * i + v + 1;
 			double t;
 			long r;
 
 			if (!w[i].arg) {
-				ktap_result(1, t_nr, "%s-v%d # SKIP no program given", w[i].name, v);
+				ktap_result(1, t_nr, "%s-%s # SKIP no program given", w[i].name, sn);
 				skipped++;
 				continue;
 			}
-			if (set_gate(v == 2)) {
-				ktap_result(0, t_nr, "%s-v%d # cannot write %s", w[i].name, v, GATE);
+			if (set_gate(schemes[v].gate)) {
+				ktap_result(0, t_nr, "%s-%s # cannot write %s", w[i].name, sn, GATE);
 				failed++;
 				continue;
 			}
@@ -255,17 +268,17 @@ int main(int argc, char **argv)
 			r = w[i].fn(w[i].arg);
 			t = now() - t;
 			read_counts(&b);
-			printf("# fences: %s v%d %.1f %ld %lu %lu %lu %lu %lu\n", w[i].name, v, t,
+			printf("# fences: %s %s %.1f %ld %lu %lu %lu %lu %lu %lu\n", w[i].name, sn, t,
 			       harts, b.switches - a.switches, b.switch_fences - a.switch_fences,
 			       b.entry_fences - a.entry_fences, b.new_mappings - a.new_mappings,
-			       b.gated - a.gated);
+			       b.gated - a.gated, b.addr_fences - a.addr_fences);
 			if (r < 0)
 				failed++;
-			ktap_result(r >= 0, t_nr, "%s-v%d # %ld rounds", w[i].name, v, r);
+			ktap_result(r >= 0, t_nr, "%s-%s # %ld rounds", w[i].name, sn, r);
 		}
 	}
 	set_gate(1);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       2 * n - failed - skipped, failed, skipped);
+	       NSCHEMES * n - failed - skipped, failed, skipped);
 	return failed ? 1 : 0;
 }
