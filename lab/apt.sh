@@ -4,6 +4,7 @@
 # and is never written into the repository.
 #
 # apt_mirror            -> the first Debian archive URI of the system sources
+# apt_security_mirror   -> the URI of their security stanza (may be empty)
 # apt_codename          -> the system's Debian codename (bookworm, ...)
 # lab_apt ARGS...       -> apt-get/apt-cache with a private state directory
 #                          that knows every suite we fetch kernel trees from,
@@ -28,6 +29,18 @@ apt_mirror() {
 	fi
 	[ -n "$uri" ] || die "no Debian archive found in the apt configuration" "check /etc/apt/sources.list.d/*.sources"
 	echo "$uri"
+}
+
+apt_security_mirror() {
+	local f
+	{
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
+			awk '/^[[:space:]]*$/ { u = "" } /^URIs:/ { u = $2 } /^Suites:/ && /-security/ && u != "" { print u; exit }' "$f"
+		done
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk '$1 == "deb" && $0 ~ /-security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }'
+	} | head -n 1 || true
 }
 
 apt_codename() {
@@ -57,18 +70,43 @@ _lab_apt_opts() {
 		"-o APT::Get::AllowUnauthenticated=false -o Debug::NoLocking=true"
 }
 
-# lab_apt_update: refresh the private package lists (at most once an hour).
+# The security suites of the stable lines above (Debian's point releases of
+# a kernel line reach the security archive first: 6.12.118 was there while
+# trixie itself had 6.12.117).
+_lab_apt_security_suites() {
+	local s out=
+	for s in $(_lab_apt_suites); do
+		case "$s" in *-backports | sid | experimental) ;; *) out+="${out:+ }$s-security" ;; esac
+	done
+	echo "$out"
+}
+
+# lab_apt_update: refresh the private package lists (at most once an hour,
+# and whenever the suites they come from change).
 lab_apt_update() {
 	mkdir -p "$LAB_APT_DIR"/{state/lists/partial,cache/archives/partial,sources.list.d,preferences.d}
-	local uri stamp=$LAB_APT_DIR/state/updated
+	local uri sec stamp=$LAB_APT_DIR/state/updated src=$LAB_APT_DIR/sources.list.d/lab.sources
 	uri=$(apt_mirror)
-	cat >"$LAB_APT_DIR/sources.list.d/lab.sources" <<EOF
+	sec=$(apt_security_mirror)
+	{
+		cat <<EOF
 Types: deb deb-src
 URIs: $uri
 Suites: $(_lab_apt_suites)
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+		[ -z "$sec" ] || cat <<EOF
+
+Types: deb deb-src
+URIs: $sec
+Suites: $(_lab_apt_security_suites)
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	} >"$src.new"
+	cmp -s "$src.new" "$src" || rm -f "$stamp"
+	mv "$src.new" "$src"
 	if [ -f "$stamp" ] && [ -n "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
 		return 0
 	fi
