@@ -5,6 +5,10 @@
 #           | nofence (the series without its fence at task switch)
 #           | stable (the series' stable part alone)
 #           | scsreload (a planted defect, see derived_tree)
+#           | perpatch (the series' first PERPATCH_STEP patches, 0 = none,
+#             in one worktree and build directory for every step, so that
+#             stepping through the series builds incrementally; with W=1:
+#             lab/per-patch.sh)
 #           | counted (the series and the lab's fence counters, lab/count/)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
@@ -44,14 +48,24 @@ TOP=$LAB_CACHE/trees/$KVER
 #            path runs over that handler's frames (W1-nest, LAB_LLVM=1)
 #   counted  plus lab/count/fence-counters-KVER.patch, the lab's counters
 #            of new mappings and fences (lab/flushes.sh); never in series/
+#   perpatch the first PERPATCH_STEP patches of the series
 derived_tree() {
 	local name=$1 wt=$TOP/$1 repo p h extra= patches commit
 	repo=$(kernel_repo "$KVER")
 	[ "$name" != counted ] || extra=$LAB_ROOT/lab/count/fence-counters-$KVER.patch
-	h=$({ series_hash "$KVER"; echo "$name v2"; [ -z "$extra" ] || cat "$extra"; } | sha256sum | cut -c1-16)
+	# Made again for a new tree version too: fetch.sh replaced the repository.
+	h=$({ series_hash "$KVER"; cat "$TOP/version"; echo "$name v2 ${PERPATCH_STEP:-}"; [ -z "$extra" ] || cat "$extra"; } |
+		sha256sum | cut -c1-16)
 	[ "$(cat "$wt.applied" 2>/dev/null)" != "$h" ] || return 0
-	if [ "$name" = stable ]; then patches=$(stable_patches "$KVER"); else patches=$(series_patches "$KVER"); fi
-	[ -n "$patches" ] || die "no patches for the $name tree of $KVER" "look at $(series_dir "$KVER")/series"
+	case "$name" in
+	stable) patches=$(stable_patches "$KVER") ;;
+	perpatch)
+		mapfile -t patches < <(series_patches "$KVER")
+		patches=$(printf '%s\n' "${patches[@]:0:${PERPATCH_STEP:?}}")
+		;;
+	*) patches=$(series_patches "$KVER") ;;
+	esac
+	[ -n "$patches" ] || [ "$name" = perpatch ] || die "no patches for the $name tree of $KVER" "look at $(series_dir "$KVER")/series"
 	# The commits are made in an index of their own (git apply --cached),
 	# and the worktree is then moved to the last one: a checkout rewrites
 	# only the files that differ from what the worktree had, so kbuild
@@ -100,12 +114,6 @@ lab_commit() {
 		commit-tree "$(git -C "$repo" write-tree)" -p "$commit" -m "$1")
 }
 
-# patch_subject PATCH: its subject, unfolded, without "[PATCH n/m]".
-patch_subject() {
-	awk '/^Subject: /{s=substr($0,10); while ((getline l) > 0 && l ~ /^ /) s=s l; print s; exit}' "$1" |
-		sed 's/^\[PATCH[^]]*\] //'
-}
-
 # entry_delete N RE WHAT MESSAGE: delete the N lines of entry.S that match
 # RE (grep -P, sed -E) in derived_tree's index, and commit: a planted defect.
 entry_delete() {
@@ -132,11 +140,11 @@ patched)
 	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 	SRC=$TOP/patched
 	;;
-nofence | stable | scsreload | counted)
+nofence | stable | scsreload | counted | perpatch)
 	derived_tree "$VARIANT"
 	SRC=$TOP/$VARIANT
 	;;
-*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, stable, scsreload or counted" ;;
+*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, stable, scsreload, counted or perpatch" ;;
 esac
 
 # BASECFG: what the fragments are merged over, in allnoconfig mode (-n);
@@ -155,7 +163,7 @@ nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") 
 esac
 # The series' KUnit suite, where a kernel with the series boots (the
 # stable part has none).
-if [[ ! $VARIANT =~ ^(base|stable)$ ]] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
+if [[ ! $VARIANT =~ ^(base|stable|perpatch)$ ]] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
 	FRAGS+=("$LAB_ROOT/config/kunit.config")
 	# v7.3 has kunit.autorun, which allnoconfig turns off; 6.12 has none.
 	[ "$KVER" != 7.3 ] || FRAGS+=("$LAB_ROOT/config/kunit-7.3.config")
@@ -176,6 +184,13 @@ fi
 mkdir -p "$OUT"
 echo "$version" >"$OUT/.lab-version"
 KMAKE=(make -C "$SRC" O="$OUT" ARCH=riscv "${TOOLCHAIN[@]}" -j"$(nproc)")
+# perpatch builds with W=1, and its modules too: lab/per-patch.sh judges
+# every step's warnings.
+TARGETS=(Image)
+if [ "$VARIANT" = perpatch ]; then
+	KMAKE+=(W=1)
+	TARGETS+=(modules)
+fi
 
 # What goes into the build: the source tree's content (the tree id, not the
 # commit id, which git am changes on every re-application of the series).
@@ -188,6 +203,7 @@ key=$({
 	cat "$TOP/version"
 	src_state
 	cat "${FRAGS[@]}"
+	[ "$VARIANT" != perpatch ] || echo "${TARGETS[*]} W=1"
 	toolchain_version
 } | sha256sum | cut -c1-16)
 
@@ -219,7 +235,7 @@ fi
 
 log build "$KVER $VARIANT ($CONFIG): compiling in $OUT"
 t=$(date +%s)
-"${KMAKE[@]}" Image >"$OUT/build.log" 2>&1 &
+"${KMAKE[@]}" "${TARGETS[@]}" >"$OUT/build.log" 2>&1 &
 pid=$!
 last=$t
 while kill -0 "$pid" 2>/dev/null; do
