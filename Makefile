@@ -8,10 +8,10 @@ SHELL := /bin/bash
 KVER ?= 7.3
 VARIANT ?= patched
 CONFIG ?= lab
-export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES \
+export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS LAB_LLVM REPLY_TO REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES \
 	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
-.PHONY: help setup fetch tree export build run repro cost flushes warnings soak tree-tests qemu qemu-test model check check-full lab-tests clean
+.PHONY: help setup fetch tree export build run repro cost flushes warnings sparse htmldocs per-patch submission debian-patches soak tree-tests qemu qemu-test model check check-full lab-tests clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -55,6 +55,26 @@ flushes:
 ## warnings KVER=..      no new W=1 warnings in the objects the series touches
 warnings:
 	@bash lab/warnings.sh $(KVER)
+
+## sparse KVER=..        no new sparse warning in the objects the series touches
+sparse:
+	@WARN_TOOL=sparse bash lab/warnings.sh $(KVER)
+
+## htmldocs KVER=..      the docs build (SPHINXDIRS=arch/riscv) without a new warning; the page as text
+htmldocs:
+	@bash lab/htmldocs.sh $(KVER)
+
+## per-patch KVER=.. [CONFIG=lab|rv32|nommu] [LAB_LLVM=1]  every patch builds on its own, no new W=1 warning
+per-patch:
+	@bash lab/per-patch.sh $(KVER) $(CONFIG)
+
+## submission KVER=..    b4 prep, prep --check and send -o: the mails, not sent (needs your own git identity)
+submission:
+	@bash lab/submission.sh $(KVER)
+
+## debian-patches        the 6.12 stable part as Debian's bugfix/riscv patches (series/debian-6.12)
+debian-patches:
+	@bash lab/debian-patches.sh
 
 ## soak KVER=.. [MINUTES=30] [SMP=8]  the series' selftests, long, on the patched kernel
 soak:

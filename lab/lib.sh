@@ -119,6 +119,39 @@ stable_patches() {
 	done
 }
 
+# person_identity NAME EMAIL: true if NAME <EMAIL> can be a person's: a name,
+# and an address someone reads (not noreply, not a reserved or example
+# domain). lab/submission.sh sends nothing as anyone else.
+person_identity() {
+	[ -n "$1" ] && [ -n "$2" ] || return 1
+	! [[ $2 =~ (noreply|no-reply|@localhost$|@example\.(com|org|net)$|\.(example|invalid|test|localhost|local)$) ]]
+}
+
+# The checkpatch message types the lab ignores, each checked another way
+# (lab/series-check.sh says how); b4 prep --check is run with the same.
+CHECKPATCH_IGNORE=UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES,PREFER_LORE_ARCHIVE
+
+# patch_subject PATCH: its subject, unfolded, without "[PATCH n/m]".
+patch_subject() {
+	awk '/^Subject: /{s=substr($0,10); while ((getline l) > 0 && l ~ /^ /) s=s l; print s; exit}' "$1" |
+		sed 's/^\[PATCH[^]]*\] //'
+}
+
+# cover_text COVER: the cover letter's subject (unfolded, without "[PATCH
+# 0/N] "), a blank line, then its body up to the shortlog ("Author (N):"):
+# the branch description tree.sh keeps, the text b4 prep takes.
+cover_text() {
+	awk '
+		hdr && /^Subject: / { subj = substr($0, 10); insub = 1; next }
+		hdr && insub && /^[ \t]/ { sub(/^[ \t]+/, " "); subj = subj $0; next }
+		hdr { insub = 0 }
+		hdr && /^$/ { hdr = 0; sub(/^\[[^]]*\] */, "", subj); print subj; print ""; next }
+		!hdr && /^.+ \([0-9]+\):$/ { exit }
+		!hdr { body = body $0 "\n" }
+		END { printf "%s", body }
+	' hdr=1 "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
 # series_hash KVER: a hash of the series content (order and bytes).
 series_hash() {
 	local p

@@ -62,7 +62,7 @@ for k in 7.3 6.12; do
 		b=$(basename "$p")
 		# Debian's python3 (python3-ply) for the SPDX check of new files.
 		out=$(cd "$repo" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-summary \
-			--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES,PREFER_LORE_ARCHIVE "$p" 2>&1) ||
+			--ignore "$CHECKPATCH_IGNORE" "$p" 2>&1) ||
 			fail "$k $b: checkpatch --strict:
 $out"
 		grep -q '^Signed-off-by: .\+ <.\+@.\+>$' "$p" || fail "$k $b: no Signed-off-by"

@@ -19,11 +19,19 @@ BASE_PKGS=(
 	# clang builds (LLVM=-19): v7.3 needs LLVM >= 17, bookworm's default
 	# clang is 14; 19 also builds CONFIG_SHADOW_CALL_STACK for riscv.
 	clang-19 lld-19 llvm-19
+	# What reviewers and bots run on a posted series (issue 22): sparse
+	# (lab/sparse-tool.sh builds a newer one where a tree needs it), the
+	# documentation (Sphinx), quilt for Debian's patch form, and b4's
+	# dependency that bookworm has (b4 itself below).
+	sparse quilt python3-sphinx python3-sphinx-rtd-theme python3-yaml git-filter-repo
 )
 # Packages preferred from backports (with the minimum version we accept).
 BPO_PKGS=(qemu-system-riscv opensbi)
 QEMU_MIN=10
 OPENSBI_MIN=1.5
+# b4 prep --check came with b4 0.14; bookworm has 0.12. The newest b4 of the
+# archive (lab/apt.sh) that this system's apt can satisfy is installed.
+B4_MIN=0.14
 
 have_pkg() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -52,7 +60,11 @@ for p in "${BASE_PKGS[@]}"; do
 	have_pkg "$p" || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ] && qemu_ok && opensbi_ok; then
+b4_ok() {
+	dpkg --compare-versions "$(pkg_version b4)" ge "$B4_MIN"
+}
+
+if [ ${#missing[@]} -eq 0 ] && qemu_ok && opensbi_ok && b4_ok; then
 	exit 0
 fi
 
@@ -91,6 +103,24 @@ if ! qemu_ok || ! opensbi_ok; then
 			die "could not install QEMU/OpenSBI (log: $SETUP_LOG)" "apt-get install qemu-system-misc opensbi"
 		}
 	fi
+fi
+
+if ! b4_ok; then
+	# Each version the archive has, newest first, until one installs.
+	lab_apt_update
+	dl=$LAB_CACHE/downloads
+	mkdir -p "$dl"
+	for v in $(lab_apt_cache show b4 2>/dev/null | sed -n 's/^Version: //p' | sort -u -r -V); do
+		dpkg --compare-versions "$v" ge "$B4_MIN" || continue
+		deb=$dl/b4_${v}_all.deb
+		[ -s "$deb" ] || (lab_apt_download b4 all "$v" "$deb") >>"$SETUP_LOG" 2>&1 || continue
+		if apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$deb" >>"$SETUP_LOG" 2>&1; then
+			log setup "installed b4 $v (Debian's, from the archive)"
+			break
+		fi
+		log setup "b4 $v does not install here (its dependencies); trying an older one"
+	done
+	b4_ok || die "no b4 >= $B4_MIN installs here (log: $SETUP_LOG)" "apt-cache policy b4; b4 prep --check needs $B4_MIN"
 fi
 
 qemu_ok || log setup "WARNING: QEMU older than $QEMU_MIN; kernels then need CONFIG_RISCV_ISA_FALLBACK=y"

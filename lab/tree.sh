@@ -72,17 +72,7 @@ done
 # The cover letter's subject and body become the branch description.
 cover=$(series_dir "$KVER")/0000-cover-letter.patch
 if [ -f "$cover" ]; then
-	# Subject (unfolded, without "[PATCH 0/N] "), a blank line, then the
-	# body up to the shortlog ("Author Name (N):").
-	awk '
-		hdr && /^Subject: / { subj = substr($0, 10); insub = 1; next }
-		hdr && insub && /^[ \t]/ { sub(/^[ \t]+/, " "); subj = subj $0; next }
-		hdr { insub = 0 }
-		hdr && /^$/ { hdr = 0; sub(/^\[[^]]*\] */, "", subj); print subj; print ""; next }
-		!hdr && /^.+ \([0-9]+\):$/ { exit }
-		!hdr { body = body $0 "\n" }
-		END { printf "%s", body }
-	' hdr=1 "$cover" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$TOP/description"
+	cover_text "$cover" >"$TOP/description"
 	git -C "$REPO" config "branch.$BRANCH.description" "$(cat "$TOP/description")"
 fi
 echo "$want $(git -C "$WT" rev-parse HEAD)" >"$STAMP"
