@@ -100,9 +100,10 @@ n=$(find "$RES/mails" -type f | wc -l)
 	die "b4 wrote $n mails for $(series_patches "$KVER" | wc -l) patches and a cover letter (dir: $RES/mails)" "read $RES/send.log"
 cover=$(grep -l -m1 '^Subject: .*PATCH.* 0*0/' "$RES/mails"/* | head -n 1)
 if [ -n "${REPLY_TO:-}" ]; then
-	sed -i "0,/^Subject: /s//In-Reply-To: <${REPLY_TO#<}\nReferences: <${REPLY_TO#<}\nSubject: /" "$cover"
-	sed -i 's/>>$/>/' "$cover"
+	id=${REPLY_TO#<}
+	id=${id%>}
+	sed -i "0,/^Subject: /s//In-Reply-To: <$id>\nReferences: <$id>\nSubject: /" "$cover"
 fi
 to=$(python3 -c 'import email, email.utils, sys; m = email.message_from_file(open(sys.argv[1]))
 print(len(email.utils.getaddresses(m.get_all("To", []) + m.get_all("Cc", []))))' "$cover")
-log submission "$KVER: $n mails in $RES/mails (cover: $(basename "$cover"), $to To/Cc addresses from get_maintainer.pl${REPLY_TO:+, a reply to <$REPLY_TO>}); b4 prep --check clean"
+log submission "$KVER: $n mails in $RES/mails (cover: $(basename "$cover"), $to To/Cc addresses from get_maintainer.pl${REPLY_TO:+, a reply to <$id>}); b4 prep --check clean"
