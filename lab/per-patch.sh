@@ -10,7 +10,8 @@
 # steps' warnings; step 0 is a whole W=1 build of the unfixed tree).
 #   CONFIG  lab (rv64, default) | rv32 | nommu; LAB_LLVM=1: clang (lab/lib.sh)
 # A pass is remembered for the series, tree, config and toolchain: a rerun
-# with none of them changed says so and builds nothing.
+# with none of them changed says so and builds nothing; any other run
+# starts from an empty build directory.
 # Results: out/per-patch-KVER-CONFIG[-llvm]/results.tsv (step, patch,
 # outcome, seconds, objects compiled, new warnings) and stepN.log.
 set -euo pipefail
@@ -40,6 +41,12 @@ if [ "$(cat "$PASSED" 2>/dev/null)" = "$key" ] && [ -f "$RES/results.tsv" ]; the
 fi
 rm -f "$PASSED"
 rm -rf "$RES"
+# Step 0 is the baseline every later step's warnings are judged against,
+# so it compiles every object: a build directory left by an earlier run
+# (another series, or a run cut short) would keep objects whose warnings
+# step 0 never prints, and the first step that recompiles them would be
+# blamed for them.
+rm -rf "$LAB_CACHE/builds/$KVER/perpatch-$CONFIG${LAB_LLVM:+-llvm}"
 mkdir -p "$RES" "$(dirname "$PASSED")"
 printf 'step\tpatch\toutcome\tseconds\tobjects\tnew_warnings\n' >"$RES/results.tsv"
 : >"$RES/seen.warnings"
