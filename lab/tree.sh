@@ -27,6 +27,24 @@ if [ "$MODE" != --auto ] || [ ! -f "$TOP/version" ]; then
 	"$LAB_ROOT/lab/fetch.sh" "$KVER"
 fi
 
+# sync_description [--applied]: the cover letter's subject and body become
+# the branch description (what make export writes back). The cover letter
+# is not part of the series hash, so an edit of it alone re-applies
+# nothing: the description follows it here, unless it was edited in the
+# worktree since it was last taken from series/ ($TOP/description).
+sync_description() {
+	local cover now
+	cover=$(series_dir "$KVER")/0000-cover-letter.patch
+	[ -f "$cover" ] || return 0
+	now=$(git -C "$REPO" config "branch.$BRANCH.description" || true)
+	if [ "${1:-}" != --applied ] && [ -f "$TOP/description" ] && [ "$now" != "$(cat "$TOP/description")" ]; then
+		log tree "$KVER: the branch description was edited in the worktree; series/ keeps its cover letter until make export KVER=$KVER"
+		return 0
+	fi
+	cover_text "$cover" >"$TOP/description"
+	git -C "$REPO" config "branch.$BRANCH.description" "$(cat "$TOP/description")"
+}
+
 want=$(series_hash "$KVER")
 if [ -d "$WT" ] && [ -f "$STAMP" ]; then
 	read -r applied_hash applied_head <"$STAMP"
@@ -36,6 +54,7 @@ if [ -d "$WT" ] && [ -f "$STAMP" ]; then
 		if [ "$head" != "$applied_head" ] || [ -n "$dirty" ]; then
 			log tree "$KVER: worktree $WT has local changes not in series/ (make export KVER=$KVER keeps them)"
 		else
+			sync_description
 			[ "$MODE" = --auto ] || log tree "$KVER: worktree $WT is up to date with series/"
 		fi
 		exit 0
@@ -69,11 +88,6 @@ for p in $(series_patches "$KVER"); do
 	fi
 done
 
-# The cover letter's subject and body become the branch description.
-cover=$(series_dir "$KVER")/0000-cover-letter.patch
-if [ -f "$cover" ]; then
-	cover_text "$cover" >"$TOP/description"
-	git -C "$REPO" config "branch.$BRANCH.description" "$(cat "$TOP/description")"
-fi
+sync_description --applied
 echo "$want $(git -C "$WT" rev-parse HEAD)" >"$STAMP"
 log tree "$KVER: worktree ready: $WT (branch $BRANCH, $(git -C "$WT" rev-list --count lab-base..HEAD) commits on $(git -C "$WT" rev-parse --short=12 lab-base))"
