@@ -4,7 +4,7 @@
 #   VARIANT base (the pristine tree) | patched (the tree with the series)
 #           | nofence (the series without its fence at task switch)
 #           | stable (the series' stable part alone)
-#           | scsreload (a planted defect, see derived_tree)
+#           | scsreload, nocheckfence (planted defects, see derived_tree)
 #           | perpatch (the series' first PERPATCH_STEP patches, 0 = none,
 #             in one worktree and build directory for every step, so that
 #             stepping through the series builds incrementally; with W=1:
@@ -49,6 +49,10 @@ TOP=$LAB_CACHE/trees/$KVER
 #   counted  plus lab/count/fence-counters-KVER.patch, the lab's counters
 #            of new mappings and fences (lab/flushes.sh); never in series/
 #   perpatch the first PERPATCH_STEP patches of the series
+#   nocheckfence  a planted defect: the entry check answers a fault it
+#            explains without its sfence.vma (the first of entry.S's two;
+#            the other is the switch fence), so the retry meets the same
+#            stale entry: the QEMU model with x-stale-tlb-persist must kill it
 derived_tree() {
 	local name=$1 wt=$TOP/$1 repo p h extra= patches commit
 	repo=$(kernel_repo "$KVER")
@@ -84,6 +88,10 @@ derived_tree() {
 	nofence)
 		entry_delete 1 '^\tbltu\ta6, a3, \.Lswitch_to_fence$' "the branch to .Lswitch_to_fence in __switch_to" \
 			"lab: no fence at task switch"
+		;;
+	nocheckfence)
+		entry_delete_first 2 '^\tsfence\.vma$' "sfence.vma (the entry check's, then the switch fence's)" \
+			"lab: the entry check retries without a fence"
 		;;
 	scsreload)
 		entry_delete 4 '^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$' \
@@ -125,6 +133,17 @@ entry_delete() {
 	lab_commit "$4"
 }
 
+# entry_delete_first N RE WHAT MESSAGE: as entry_delete, but of the N lines
+# that match RE delete only the first.
+entry_delete_first() {
+	local es=arch/riscv/kernel/entry.S
+	[ "$(git -C "$repo" show ":$es" | grep -c -P "$2")" = "$1" ] ||
+		die "$es has not $1 line(s) of $3: the $name tree cannot be made" \
+			"look at that code in the series and update derived_tree in lab/build.sh"
+	index_sed "$es" "0,/$2/{/$2/d}"
+	lab_commit "$4"
+}
+
 # index_sed FILE SCRIPT: edit FILE in derived_tree's index with sed -E.
 index_sed() {
 	local mode blob
@@ -140,11 +159,11 @@ patched)
 	"$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
 	SRC=$TOP/patched
 	;;
-nofence | stable | scsreload | counted | perpatch)
+nofence | stable | scsreload | counted | perpatch | nocheckfence)
 	derived_tree "$VARIANT"
 	SRC=$TOP/$VARIANT
 	;;
-*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, stable, scsreload, counted or perpatch" ;;
+*) die "unknown VARIANT '$VARIANT'" "use base, patched, nofence, stable, scsreload, counted, perpatch or nocheckfence" ;;
 esac
 
 # BASECFG: what the fragments are merged over, in allnoconfig mode (-n);

@@ -4,13 +4,14 @@
 # and run in it the series' selftest, the stressor vmap_stack_stress
 # (forks, thread waves, traps checked), and the lab's test module
 # (vmalloc_fence: guest/vmalloc_fence_mod, on every variant).
-#   VARIANT base | patched | nofence (the series without its fence at task switch)
+#   VARIANT base | patched | stable | nofence | nocheckfence (lab/build.sh)
 #   EXPECT  die:     at least one run must end in an Oops (the bug seen);
 #                    the runs stop at the first that does;
 #           survive: every run must pass with zero kernel trouble, and the
 #                    model must have raised stale faults (it was exercised).
 # Environment: MODEL_RUNS (3), MODEL_SECONDS (60, the stressor's length),
-# SMP (4), MODEL_ENTRIES/MODEL_HIT_PCT/MODEL_PREFETCH (lib.sh); run N uses
+# SMP (4), MODEL_ENTRIES/MODEL_HIT_PCT/MODEL_PREFETCH/MODEL_PERSIST (lib.sh;
+# MODEL_PERSIST=off adds -nopersist to the results' name); run N uses
 # MODEL_SEED=N, so a run can be replayed with the command in its .cmd file.
 # Results: out/model-KVER-VARIANT-smpSMP/results.tsv, one row a run: the
 # outcome (died, survived, failed otherwise), seconds (the kernel's time of
@@ -31,6 +32,7 @@ RUNS=${MODEL_RUNS:-3}
 SECONDS_=${MODEL_SECONDS:-60}
 export SMP=${SMP:-4} QEMU=model
 NAME=model-$KVER-$VARIANT-smp$SMP
+[ "${MODEL_PERSIST:-on}" = on ] || NAME+=-nopersist
 RES=$LAB_OUT/$NAME
 rm -rf "$RES"
 mkdir -p "$RES"

@@ -4,7 +4,12 @@
 # run it (Makefile.softmmu-target: semihost.ld, -M virt -semihosting, the
 # CPU of STALE_TLB_CPU there), against the model build of lab/qemu.sh.
 # It must pass with the model, and fail (check 1) with the model off:
-# plain QEMU never raises the faults it checks for. KTAP on stdout.
+# plain QEMU never raises the faults it checks for, and check 11 with
+# x-stale-tlb-nonleaf=off (checks 11-12 are the non-leaf entries). Built with
+# -DHIT_PCT_TEST (checks 21-23, hit-pct 50) it must pass with persistence
+# and fail check 22 without; its 64 loads' outcomes must differ between
+# seeds 2 and 3 and repeat for seed 2. Svvptc is turned off unless set
+# (svvptc=true is refused), and a migration is blocked. KTAP on stdout.
 # QEMU_TEST_BIN=path: run that QEMU instead (a build with a planted defect).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,23 +19,37 @@ src=$(ls -d "$LAB_CACHE"/qemu/model-*/tests/tcg/riscv64 | head -n 1)
 [ -f "$src/test-stale-tlb.S" ] || die "no test-stale-tlb.S in $src" "bash lab/qemu.sh (applies qemu/)"
 out=$LAB_OUT/qemu-test
 mkdir -p "$out"
-"${CROSS_COMPILE}gcc" -nostdlib -g -c "$src/test-stale-tlb.S" -Wa,--noexecstack -o "$out/test-stale-tlb.o"
-"${CROSS_COMPILE}ld" -T "$src/semihost.ld" "$out/test-stale-tlb.o" -o "$out/test-stale-tlb"
+# test-stale-tlb: checks 1-12 (hit-pct 100); test-stale-tlb-pct, the same
+# source with -DHIT_PCT_TEST: checks 21-23 (hit-pct 50, persistence).
+for t in test-stale-tlb test-stale-tlb-pct; do
+	def=
+	[ "$t" = test-stale-tlb ] || def=-DHIT_PCT_TEST
+	"${CROSS_COMPILE}gcc" -nostdlib -g $def -c "$src/test-stale-tlb.S" -Wa,--noexecstack -o "$out/$t.o"
+	"${CROSS_COMPILE}ld" -T "$src/semihost.ld" "$out/$t.o" -o "$out/$t"
+done
 cpu=$(sed -n 's/^STALE_TLB_CPU = //p' "$src/Makefile.softmmu-target")
-[ -n "$cpu" ] || die "no STALE_TLB_CPU in $src/Makefile.softmmu-target"
+pct_cpu=$(sed -n 's/^STALE_TLB_PCT_CPU = //p' "$src/Makefile.softmmu-target")
+if [ -z "$cpu" ] || [ -z "$pct_cpu" ]; then
+	die "no STALE_TLB_CPU or STALE_TLB_PCT_CPU in $src/Makefile.softmmu-target"
+fi
 
-# run CPU: the test's exit code (0: every check passed; N: check N failed).
+# run CPU [TEST [LOG]]: the test's exit code (0: every check passed; N:
+# check N failed); its console (test-stale-tlb-pct prints a line of F and
+# . for its 64 loads) in LOG.
 run() {
-	local rc=0
+	local rc=0 log=${3:-$out/run.log}
 	# -bios none: the +ds build has no firmware of its own, and the test
 	# needs none.
 	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" \
-		-device loader,file="$out/test-stale-tlb" >"$out/run.log" 2>&1 || rc=$?
+		-device loader,file="$out/${2:-test-stale-tlb}" >"$log" 2>&1 || rc=$?
 	echo "$rc"
 }
+# pattern LOG: the line of the 64 loads' outcomes (empty if the test
+# printed none).
+pattern() { grep -m1 -E '^[F.]{64}$' "$1" || true; }
 
 ktap_header
-ktap_plan 2
+ktap_plan 10
 rc=$(run "$cpu")
 if [ "$rc" = 0 ]; then
 	ktap_pass "test-stale-tlb passes with the model ($cpu)"
@@ -42,6 +61,65 @@ if [ "$rc" = 1 ]; then
 	ktap_pass "test-stale-tlb fails check 1 with the model off, as plain QEMU must"
 else
 	ktap_fail "test-stale-tlb with the model off: exit $rc, wanted 1 (check 1: no stale fault without the model)"
+fi
+rc=$(run "$cpu,x-stale-tlb-nonleaf=off")
+if [ "$rc" = 11 ]; then
+	ktap_pass "test-stale-tlb fails check 11 with x-stale-tlb-nonleaf=off: an invalid inner PTE then covers only the page accessed"
+else
+	ktap_fail "test-stale-tlb with x-stale-tlb-nonleaf=off: exit $rc, wanted 11 (an entry of an invalid inner PTE must match only with nonleaf on)"
+fi
+rc=$(run "$pct_cpu,x-stale-tlb-seed=2" test-stale-tlb-pct "$out/pct.log")
+if [ "$rc" = 0 ]; then
+	ktap_pass "test-stale-tlb-pct passes with the model ($pct_cpu): after an entry's first fault every load faults ($(pattern "$out/pct.log"))"
+else
+	ktap_fail "test-stale-tlb-pct fails with the model ($pct_cpu): check $rc failed ($(pattern "$out/pct.log"); log: $out/pct.log)"
+fi
+# Without persistence every load chooses again: check 22 fails, and about
+# half of the loads fault (8 to 56 of 64: a walk that went through was
+# kept out of QEMU's TLB).
+nopersist=$pct_cpu,x-stale-tlb-persist=off
+rc=$(run "$nopersist,x-stale-tlb-seed=2" test-stale-tlb-pct "$out/seed2.log")
+p2=$(pattern "$out/seed2.log")
+f=$(tr -cd F <<<"$p2" | wc -c)
+if [ "$rc" = 22 ] && [ "$f" -ge 8 ] && [ "$f" -le 56 ]; then
+	ktap_pass "without x-stale-tlb-persist, $f of 64 loads fault and check 22 fails ($p2)"
+else
+	ktap_fail "without x-stale-tlb-persist: exit $rc (wanted 22), $f of 64 loads faulted (wanted 8 to 56): $p2 (log: $out/seed2.log)"
+fi
+rc=$(run "$nopersist,x-stale-tlb-seed=3" test-stale-tlb-pct "$out/seed3.log")
+p3=$(pattern "$out/seed3.log")
+rc=$(run "$nopersist,x-stale-tlb-seed=2" test-stale-tlb-pct "$out/seed2-again.log")
+p2b=$(pattern "$out/seed2-again.log")
+if [ -n "$p2" ] && [ -n "$p3" ] && [ "$p2" != "$p3" ]; then
+	ktap_pass "seeds 2 and 3 make different choices"
+else
+	ktap_fail "seeds 2 and 3: '$p2' and '$p3' (wanted two different lines of 64; the same line: the seed does not reach the sequence; logs: $out/seed[23].log)"
+fi
+if [ -n "$p2" ] && [ "$p2" = "$p2b" ]; then
+	ktap_pass "seed 2 twice makes the same choices on this single-hart test"
+else
+	ktap_fail "seed 2 twice: '$p2', then '$p2b' (wanted the same line of 64; logs: $out/seed2.log, $out/seed2-again.log)"
+fi
+# Svvptc: turned off when the user did not set it, refused when set on.
+rc=$(run "${cpu/svvptc=false,/}")
+if [ "$rc" = 0 ]; then
+	ktap_pass "the model turns Svvptc off when svvptc is not given"
+else
+	ktap_fail "the model without svvptc=false: exit $rc, wanted 0 (Svvptc turned off; log: $out/run.log)"
+fi
+rc=$(run "${cpu/svvptc=false/svvptc=true}")
+if [ "$rc" = 1 ] && grep -q "x-stale-tlb requires svvptc=false" "$out/run.log"; then
+	ktap_pass "the model refuses svvptc=true"
+else
+	ktap_fail "the model with svvptc=true: exit $rc, wanted 1 and 'x-stale-tlb requires svvptc=false' (log: $out/run.log)"
+fi
+# Migration: the model's state is not migrated, so a migration is refused.
+printf 'migrate file:%s\nquit\n' "$out/migration.bin" |
+	timeout 60 "$bin" -M virt -bios none -display none -S -cpu "$cpu" -monitor stdio >"$out/migrate.log" 2>&1 || true
+if grep -q "Error: x-stale-tlb: the model's state is not migrated" "$out/migrate.log"; then
+	ktap_pass "a migration with the model on is blocked"
+else
+	ktap_fail "a migration with the model on was not blocked (log: $out/migrate.log)"
 fi
 ktap_totals
 ktap_ok
