@@ -218,7 +218,8 @@ qemu_cpu() {
 #   translations switched on: MODEL_ENTRIES (256, 0 = off), MODEL_HIT_PCT (5),
 #   MODEL_PREFETCH (4: blocks of 16 PTEs), MODEL_SEED (1), MODEL_PERSIST (on:
 #   an entry that raised a fault raises one on every access until a fence;
-#   off: every access chooses again, the model before issue 21)).
+#   off: every access chooses again, the model before issue 21), MODEL_USER
+#   (off: on adds U-mode accesses and the lower half)).
 # QMP_SOCKET: a QMP server there (the model's counters are read through it).
 # QEMU_TRACE=FILE: under the model, the trap of every fault the model raised
 # (riscv_stale_tlb_trap: hart, epc, address) is logged to FILE.
@@ -231,7 +232,7 @@ qemu_cmd() {
 		bin=$("$LAB_ROOT/lab/qemu.sh") || die "no QEMU model build" "bash lab/qemu.sh"
 		cpu+=",svvptc=false,x-stale-tlb=${MODEL_ENTRIES:-256},x-stale-tlb-hit-pct=${MODEL_HIT_PCT:-5}"
 		cpu+=",x-stale-tlb-prefetch=${MODEL_PREFETCH:-4},x-stale-tlb-seed=${MODEL_SEED:-1}"
-		cpu+=",x-stale-tlb-persist=${MODEL_PERSIST:-on}"
+		cpu+=",x-stale-tlb-persist=${MODEL_PERSIST:-on},x-stale-tlb-user=${MODEL_USER:-off}"
 		[ -z "${QEMU_TRACE:-}" ] || trace=(-trace riscv_stale_tlb_trap -D "$QEMU_TRACE")
 		;;
 	*) die "unknown QEMU=${QEMU}" "QEMU=system (Debian's) or QEMU=model (lab/qemu.sh)" ;;
@@ -245,7 +246,7 @@ qemu_cmd() {
 # qemu_describe: one line naming the QEMU of qemu_cmd and the model's settings.
 qemu_describe() {
 	if [ "${QEMU:-system}" = model ]; then
-		echo "$(cat "$(dirname "$("$LAB_ROOT/lab/qemu.sh")")/version"), x-stale-tlb=${MODEL_ENTRIES:-256} hit-pct=${MODEL_HIT_PCT:-5} prefetch=${MODEL_PREFETCH:-4} seed=${MODEL_SEED:-1} persist=${MODEL_PERSIST:-on}"
+		echo "$(cat "$(dirname "$("$LAB_ROOT/lab/qemu.sh")")/version"), x-stale-tlb=${MODEL_ENTRIES:-256} hit-pct=${MODEL_HIT_PCT:-5} prefetch=${MODEL_PREFETCH:-4} seed=${MODEL_SEED:-1} persist=${MODEL_PERSIST:-on} user=${MODEL_USER:-off}"
 	else
 		qemu-system-riscv64 --version | head -n 1
 	fi

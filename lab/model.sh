@@ -10,9 +10,10 @@
 #           survive: every run must pass with zero kernel trouble, and the
 #                    model must have raised stale faults (it was exercised).
 # Environment: MODEL_RUNS (3), MODEL_SECONDS (60, the stressor's length),
-# SMP (4), MODEL_ENTRIES/MODEL_HIT_PCT/MODEL_PREFETCH/MODEL_PERSIST (lib.sh;
-# MODEL_PERSIST=off adds -nopersist to the results' name); run N uses
-# MODEL_SEED=N, so a run can be replayed with the command in its .cmd file.
+# SMP (4), MODEL_ENTRIES/HIT_PCT/PREFETCH/PERSIST/USER (lib.sh; the
+# results' name gets -nopersist for MODEL_PERSIST=off, -user for
+# MODEL_USER=on); run N uses MODEL_SEED=N (its command is in its .cmd file;
+# the seed fixes each hart's choices, not which accesses consume them).
 # Results: out/model-KVER-VARIANT-smpSMP/results.tsv, one row a run: the
 # outcome (died, survived, failed otherwise), seconds (the kernel's time of
 # the first Oops, or how long the guest ran), where it died (epc), the
@@ -33,6 +34,7 @@ SECONDS_=${MODEL_SECONDS:-60}
 export SMP=${SMP:-4} QEMU=model
 NAME=model-$KVER-$VARIANT-smp$SMP
 [ "${MODEL_PERSIST:-on}" = on ] || NAME+=-nopersist
+[ "${MODEL_USER:-off}" = off ] || NAME+=-user
 RES=$LAB_OUT/$NAME
 rm -rf "$RES"
 mkdir -p "$RES"
@@ -51,13 +53,14 @@ B=$RES/build/$KVER-$VARIANT-lab
 	tail_log "$RES/run1.out"
 	die "$NAME: no kernel or initramfs (log: $RES/run1.out)" "read the log; make run KVER=$KVER VARIANT=$VARIANT"
 }
-for f in console.log console.log.cmd console.log.model console.log.trace console.log.verdict; do
+for f in console.log console.log.cmd console.log.model console.log.trace console.log.trace.stopped console.log.verdict; do
 	[ ! -f "$B/$f" ] || cp "$B/$f" "$RES/run1.${f#console.}"
 done
 IMAGE=$LAB_CACHE/builds/$KVER/$VARIANT-lab/arch/riscv/boot/Image
 export VERDICT_KUNIT
 VERDICT_KUNIT=$(kunit_suite "$LAB_CACHE/builds/$KVER/$VARIANT-lab")
-died_in() { grep -q -E "$KERNEL_DEATH_RE" "$1" 2>/dev/null; }
+# A run died, or hung in a fault loop (boot.sh stopped it: model-judge.sh).
+died_in() { grep -q -E "$KERNEL_DEATH_RE" "$1" 2>/dev/null || [ -f "$1.trace.stopped" ]; }
 done_runs=1
 for i in $(seq 2 "$RUNS"); do
 	[ "$EXPECT" != die ] || ! died_in "$RES/run$((i - 1)).log" || break

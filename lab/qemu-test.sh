@@ -5,7 +5,8 @@
 # CPU of STALE_TLB_CPU there), against the model build of lab/qemu.sh.
 # It must pass with the model, and fail (check 1) with the model off:
 # plain QEMU never raises the faults it checks for, and check 11 with
-# x-stale-tlb-nonleaf=off (checks 11-12 are the non-leaf entries). Built with
+# x-stale-tlb-nonleaf=off (checks 11-12 are the non-leaf entries), and
+# check 19 with x-stale-tlb-user=off (the lower half). Built with
 # -DHIT_PCT_TEST (checks 21-23, hit-pct 50) it must pass with persistence
 # and fail check 22 without; its 64 loads' outcomes must differ between
 # seeds 2 and 3 and repeat for seed 2. Svvptc is turned off unless set
@@ -19,7 +20,7 @@ src=$(ls -d "$LAB_CACHE"/qemu/model-*/tests/tcg/riscv64 | head -n 1)
 [ -f "$src/test-stale-tlb.S" ] || die "no test-stale-tlb.S in $src" "bash lab/qemu.sh (applies qemu/)"
 out=$LAB_OUT/qemu-test
 mkdir -p "$out"
-# test-stale-tlb: checks 1-12 (hit-pct 100); test-stale-tlb-pct, the same
+# test-stale-tlb: checks 1-19 (hit-pct 100); test-stale-tlb-pct, the same
 # source with -DHIT_PCT_TEST: checks 21-23 (hit-pct 50, persistence).
 for t in test-stale-tlb test-stale-tlb-pct; do
 	def=
@@ -49,7 +50,7 @@ run() {
 pattern() { grep -m1 -E '^[F.]{64}$' "$1" || true; }
 
 ktap_header
-ktap_plan 10
+ktap_plan 11
 rc=$(run "$cpu")
 if [ "$rc" = 0 ]; then
 	ktap_pass "test-stale-tlb passes with the model ($cpu)"
@@ -67,6 +68,12 @@ if [ "$rc" = 11 ]; then
 	ktap_pass "test-stale-tlb fails check 11 with x-stale-tlb-nonleaf=off: an invalid inner PTE then covers only the page accessed"
 else
 	ktap_fail "test-stale-tlb with x-stale-tlb-nonleaf=off: exit $rc, wanted 11 (an entry of an invalid inner PTE must match only with nonleaf on)"
+fi
+rc=$(run "${cpu/x-stale-tlb-user=on/x-stale-tlb-user=off}")
+if [ "$rc" = 19 ]; then
+	ktap_pass "test-stale-tlb fails check 19 with x-stale-tlb-user=off: lower-half addresses are then not modelled"
+else
+	ktap_fail "test-stale-tlb with x-stale-tlb-user=off: exit $rc, wanted 19 (lower-half entries must need x-stale-tlb-user)"
 fi
 rc=$(run "$pct_cpu,x-stale-tlb-seed=2" test-stale-tlb-pct "$out/pct.log")
 if [ "$rc" = 0 ]; then

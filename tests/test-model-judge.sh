@@ -4,7 +4,8 @@
 # the model raised faults; the faults' places are counted by symbol.
 . "$(dirname "$0")/lib.sh"
 
-# run DIR N KIND: runN.log of KIND (pass, oops, fail) with its companions.
+# run DIR N KIND: runN.log of KIND (pass, oops, fail, loop) with its
+# companions.
 run() {
 	local f=$1/run$2.log
 	mkdir -p "$1"
@@ -13,6 +14,9 @@ run() {
 	oops) printf '[   28.27] Unable to handle kernel paging request at virtual address ff20\n[   28.28] Oops [#1]\n[   28.29] epc : handle_exception+0x9e/0x16a ra : x\n' >"$f"
 		echo "verdict: FAIL 0/1 tests ok" >"$f.verdict" ;;
 	fail) printf 'not ok 1 ksft-riscv-vmap_stack_stress\n' >"$f"; echo "verdict: FAIL 0/1 tests ok" >"$f.verdict" ;;
+	loop) printf '[  146.52] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:\n' >"$f"
+		echo "verdict: FAIL [trouble] 0/1 tests ok" >"$f.verdict"
+		echo "the model's trace passed 200000000 bytes at 99 s: QEMU stopped" >"$f.trace.stopped" ;;
 	esac
 	printf 'hits %s\nmatches 40\nfences 100\nseconds 30\n' "${4:-7}" >"$f.model"
 }
@@ -31,6 +35,12 @@ expect_rc 1 "survive: a model that raised no fault proves nothing" judge "$T_TMP
 run "$T_TMP/d" 1 pass; run "$T_TMP/d" 2 fail
 expect_rc 1 "survive: a failed test without an Oops fails it" judge "$T_TMP/d" survive 2
 expect_out "1 failed otherwise" "and is counted apart"
+run "$T_TMP/e" 1 pass; run "$T_TMP/e" 2 loop
+expect_rc 0 "die: a run stopped in a fault loop counts as the bug seen" judge "$T_TMP/e" die 2
+expect_out "0 of 2 runs died, 1 hung in a fault loop" "it says so"
+expect_rc 1 "survive: a run that hung in a fault loop fails it" judge "$T_TMP/e" survive 2
+run "$T_TMP/f" 1 fail
+expect_rc 1 "die: a failed run without an Oops or a loop is not the bug seen" judge "$T_TMP/f" die 1
 
 # model-where.sh: a tiny riscv64 ELF with the entry symbols.
 if command -v "${CROSS_COMPILE:-riscv64-linux-gnu-}as" >/dev/null; then
