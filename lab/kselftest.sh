@@ -34,9 +34,9 @@ WT=$LAB_CACHE/trees/$KVER/patched
 case "$VARIANT" in
 # The modules are built from the tree BUILD was built from: kbuild would
 # otherwise recompile BUILD's objects from another source.
-patched | nofence | stable | counted) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT ;;
+patched | nofence | stable | counted | scsreload | nocheckfence) KSRC=$LAB_CACHE/trees/$KVER/$VARIANT ;;
 base) KSRC=$(kernel_repo "$KVER") ;;
-*) die "unknown VARIANT '$VARIANT'" "use patched, nofence, stable, counted or base" ;;
+*) die "unknown VARIANT '$VARIANT'" "use patched, nofence, stable, counted, scsreload, nocheckfence or base" ;;
 esac
 # The series' selftests come from the patched tree, whatever VARIANT is.
 "$LAB_ROOT/lab/tree.sh" "$KVER" --auto >&2
