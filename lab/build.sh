@@ -90,8 +90,8 @@ derived_tree() {
 			"lab: no fence at task switch"
 		;;
 	nocheckfence)
-		entry_delete_first 2 '^\tsfence\.vma$' "sfence.vma (the entry check's, then the switch fence's)" \
-			"lab: the entry check retries without a fence"
+		entry_delete 2 '^\tsfence\.vma$' "sfence.vma (the entry check's, then the switch fence's)" \
+			"lab: the entry check retries without a fence" first
 		;;
 	scsreload)
 		entry_delete 4 '^\t(la s5, (\.Lrestore_regs|ret_from_exception_end)|bltu s2, s5, \.Lscs_loaded|bgeu s2, s5, \.Lscs_loaded)$' \
@@ -122,25 +122,16 @@ lab_commit() {
 		commit-tree "$(git -C "$repo" write-tree)" -p "$commit" -m "$1")
 }
 
-# entry_delete N RE WHAT MESSAGE: delete the N lines of entry.S that match
-# RE (grep -P, sed -E) in derived_tree's index, and commit: a planted defect.
+# entry_delete N RE WHAT MESSAGE [first]: delete the N lines of entry.S
+# that match RE (grep -P, sed -E), or with "first" only the first of them,
+# in derived_tree's index, and commit: a planted defect.
 entry_delete() {
-	local es=arch/riscv/kernel/entry.S
+	local es=arch/riscv/kernel/entry.S script="/$2/d"
+	[ "${5:-}" != first ] || script="0,/$2/{/$2/d}"
 	[ "$(git -C "$repo" show ":$es" | grep -c -P "$2")" = "$1" ] ||
 		die "$es has not $1 line(s) of $3: the $name tree cannot be made" \
 			"look at that code in the series and update derived_tree in lab/build.sh"
-	index_sed "$es" "/$2/d"
-	lab_commit "$4"
-}
-
-# entry_delete_first N RE WHAT MESSAGE: as entry_delete, but of the N lines
-# that match RE delete only the first.
-entry_delete_first() {
-	local es=arch/riscv/kernel/entry.S
-	[ "$(git -C "$repo" show ":$es" | grep -c -P "$2")" = "$1" ] ||
-		die "$es has not $1 line(s) of $3: the $name tree cannot be made" \
-			"look at that code in the series and update derived_tree in lab/build.sh"
-	index_sed "$es" "0,/$2/{/$2/d}"
+	index_sed "$es" "$script"
 	lab_commit "$4"
 }
 

@@ -50,32 +50,26 @@ run() {
 # printed none).
 pattern() { grep -m1 -E '^[F.]{60}$' "$1" || true; }
 
+# expect_exit WANT CPU WHAT: KTAP ok WHAT when test-stale-tlb exits WANT
+# on CPU (exit N: the test's check N failed).
+expect_exit() {
+	local rc
+	rc=$(run "$2")
+	if [ "$rc" = "$1" ]; then
+		ktap_pass "$3"
+	else
+		ktap_fail "$3: exit $rc, wanted $1 (see the test's comments; log: $out/run.log; $bin)"
+	fi
+}
+
 ktap_header
 ktap_plan 11
-rc=$(run "$cpu")
-if [ "$rc" = 0 ]; then
-	ktap_pass "test-stale-tlb passes with the model ($cpu)"
-else
-	ktap_fail "test-stale-tlb fails with the model ($cpu): check $rc failed (see the test's comments; $bin)"
-fi
-rc=$(run "${cpu%%,x-stale-tlb*}")
-if [ "$rc" = 1 ]; then
-	ktap_pass "test-stale-tlb fails check 1 with the model off, as plain QEMU must"
-else
-	ktap_fail "test-stale-tlb with the model off: exit $rc, wanted 1 (check 1: no stale fault without the model)"
-fi
-rc=$(run "$cpu,x-stale-tlb-nonleaf=off")
-if [ "$rc" = 11 ]; then
-	ktap_pass "test-stale-tlb fails check 11 with x-stale-tlb-nonleaf=off: an invalid inner PTE then covers only the page accessed"
-else
-	ktap_fail "test-stale-tlb with x-stale-tlb-nonleaf=off: exit $rc, wanted 11 (an entry of an invalid inner PTE must match only with nonleaf on)"
-fi
-rc=$(run "${cpu/x-stale-tlb-user=on/x-stale-tlb-user=off}")
-if [ "$rc" = 19 ]; then
-	ktap_pass "test-stale-tlb fails check 19 with x-stale-tlb-user=off: lower-half addresses are then not modelled"
-else
-	ktap_fail "test-stale-tlb with x-stale-tlb-user=off: exit $rc, wanted 19 (lower-half entries must need x-stale-tlb-user)"
-fi
+expect_exit 0 "$cpu" "test-stale-tlb passes with the model ($cpu)"
+expect_exit 1 "${cpu%%,x-stale-tlb*}" "test-stale-tlb fails check 1 with the model off, as plain QEMU must"
+expect_exit 11 "${cpu/x-stale-tlb-nonleaf=on/x-stale-tlb-nonleaf=off}" \
+	"test-stale-tlb fails check 11 with x-stale-tlb-nonleaf=off: an invalid inner PTE then covers only the page accessed"
+expect_exit 19 "${cpu/x-stale-tlb-user=on/x-stale-tlb-user=off}" \
+	"test-stale-tlb fails check 19 with x-stale-tlb-user=off: lower-half addresses are then not modelled"
 rc=$(run "$pct_cpu,x-stale-tlb-seed=2" test-stale-tlb-pct "$out/pct.log")
 if [ "$rc" = 0 ]; then
 	ktap_pass "test-stale-tlb-pct passes with the model ($pct_cpu): some loads went through, and after a page's first fault every load faulted ($(pattern "$out/pct.log"))"
@@ -108,12 +102,7 @@ else
 	ktap_fail "seed 2 twice: '$p2', then '$p2b' (wanted the same line of 60; logs: $out/seed2.log, $out/seed2-again.log)"
 fi
 # Svvptc: turned off when the user did not set it, refused when set on.
-rc=$(run "${cpu/svvptc=false,/}")
-if [ "$rc" = 0 ]; then
-	ktap_pass "the model turns Svvptc off when svvptc is not given"
-else
-	ktap_fail "the model without svvptc=false: exit $rc, wanted 0 (Svvptc turned off; log: $out/run.log)"
-fi
+expect_exit 0 "${cpu/svvptc=false,/}" "the model turns Svvptc off when svvptc is not given"
 rc=$(run "${cpu/svvptc=false/svvptc=true}")
 if [ "$rc" = 1 ] && grep -q "x-stale-tlb requires svvptc=false" "$out/run.log"; then
 	ktap_pass "the model refuses svvptc=true"
