@@ -6,10 +6,10 @@
 # QEMU_EXTRA (e.g. "-s -S" for gdb), QEMU=model and its MODEL_*. Under the
 # model its counters are written to LOG.model (lab/model-counters.py) and
 # where its faults were taken to LOG.trace (lab/model-where.sh reads it).
-# A trace that outgrows MODEL_TRACE_MAX bytes (200 MB, about 2.5 million
-# faults: a handler that retries without a fence under x-stale-tlb-persist
-# raises a fault again and again, 10^5 a second) stops QEMU and leaves
-# LOG.trace.stopped (lab/model-judge.sh: the run hung in a fault loop).
+# A trace that outgrows MODEL_TRACE_MAX bytes (200 MB, about 2.8 million
+# faults: a fault nothing fences comes back for ever under
+# x-stale-tlb-persist, about 2 x 10^5 a second) stops QEMU and leaves
+# TRACE.stopped (lab/model-judge.sh: the run hung in a fault loop).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,9 +25,10 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 mkdir -p "$(dirname "$LOG")"
 qmp=
 rm -f "$LOG.model" "$LOG.qmp"
-rm -f "$LOG.trace" "$LOG.trace.stopped"
 [ "${QEMU:-system}" != model ] || qmp=$LOG.qmp
-QEMU_TRACE=${QEMU_TRACE-${qmp:+$LOG.trace}} qemu_cmd "$IMAGE" "$INITRD" "console=ttyS0 earlycon=sbi panic=-1 oops=panic printk.time=1 ${APPEND:-}" "$qmp"
+trace=${QEMU_TRACE-${qmp:+$LOG.trace}}
+rm -f "$LOG.trace" ${trace:+"$trace" "$trace.stopped"}
+QEMU_TRACE=$trace qemu_cmd "$IMAGE" "$INITRD" "console=ttyS0 earlycon=sbi panic=-1 oops=panic printk.time=1 ${APPEND:-}" "$qmp"
 printf '%q ' "${QEMU_CMD[@]}" >"$LOG.cmd"
 echo >>"$LOG.cmd"
 
@@ -49,7 +50,7 @@ rc=0
 timeout -k 5 "$BOOT_TIMEOUT" "${QEMU_CMD[@]}" </dev/null >"$LOG" 2>&1 &
 qpid=$!
 [ -z "$qmp" ] || python3 "$LAB_ROOT/lab/model-counters.py" "$qmp" "$LOG.model" 2>"$LOG.model.err" &
-[ -z "${QEMU_TRACE-${qmp:+$LOG.trace}}" ] || trace_guard "${QEMU_TRACE-$LOG.trace}" "$qpid" &
+[ -z "$trace" ] || trace_guard "$trace" "$qpid" &
 wait "$qpid" || rc=$?
 wait || true
 rm -f "$qmp"

@@ -5,8 +5,8 @@
 # (forks, thread waves, traps checked), and the lab's test module
 # (vmalloc_fence: guest/vmalloc_fence_mod, on every variant).
 #   VARIANT base | patched | stable | nofence | nocheckfence (lab/build.sh)
-#   EXPECT  die:     at least one run must end in an Oops (the bug seen);
-#                    the runs stop at the first that does;
+#   EXPECT  die:     at least one run must end in an Oops or hang in a
+#                    fault loop (the bug seen); the runs stop at the first;
 #           survive: every run must pass with zero kernel trouble, and the
 #                    model must have raised stale faults (it was exercised).
 # Environment: MODEL_RUNS (3), MODEL_SECONDS (60, the stressor's length),
@@ -15,7 +15,7 @@
 # MODEL_USER=on); run N uses MODEL_SEED=N (its command is in its .cmd file;
 # the seed fixes each hart's choices, not which accesses consume them).
 # Results: out/model-KVER-VARIANT-smpSMP/results.tsv, one row a run: the
-# outcome (died, survived, failed otherwise), seconds (the kernel's time of
+# outcome (died, hung, survived, failed otherwise), seconds (the kernel's time of
 # the first Oops, or how long the guest ran), where it died (epc), the
 # model's counters, and where its faults were taken (lab/model-where.sh:
 # trap entry, exit, __switch_to, elsewhere); runN.log (+ .cmd, .model,

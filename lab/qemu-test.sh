@@ -78,7 +78,7 @@ else
 fi
 # Without persistence every load chooses again: check 22 fails, and about
 # half of the loads fault (8 to 52 of 60).
-nopersist=$pct_cpu,x-stale-tlb-persist=off
+nopersist=${pct_cpu/x-stale-tlb-persist=on/x-stale-tlb-persist=off}
 rc=$(run "$nopersist,x-stale-tlb-seed=2" test-stale-tlb-pct "$out/seed2.log")
 p2=$(pattern "$out/seed2.log")
 f=$(tr -cd F <<<"$p2" | wc -c)
