@@ -11,7 +11,7 @@ CONFIG ?= lab
 export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS LAB_LLVM REPLY_TO REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES \
 	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
-.PHONY: help setup fetch tree export build run repro cost flushes warnings sparse htmldocs per-patch submission debian-patches soak tree-tests qemu qemu-test model check check-full lab-tests clean
+.PHONY: help setup fetch tree export build run repro cost flushes warnings sparse htmldocs per-patch submission debian-patches soak tree-tests hunt qemu qemu-test model check check-full lab-tests clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -95,6 +95,10 @@ model:
 ## tree-tests KVER=..    the tree's own riscv selftests and test_vmalloc: unfixed vs patched
 tree-tests:
 	@bash lab/tree-tests.sh $(KVER)
+
+## hunt KVER=.. [HUNT_SECONDS=30] [HUNT_WORKLOADS=..]  every fault of the QEMU model, per workload, to what answered it
+hunt:
+	@bash lab/hunt.sh $(KVER)
 
 ## check                 what CI runs: the lab's own tests, then every registered check
 check:

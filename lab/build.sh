@@ -12,6 +12,7 @@
 #           | counted (the series and the lab's fence counters, lab/count/)
 #   CONFIG  lab (default) | vector (lab + config/vector.config)
 #           | distro (lab + config/distro.config: Debian's riscv64 options)
+#           | hunt (distro + config/hunt.config: BPF, kprobe events, KVM)
 #           | ctrcu (lab + config/ctrcu.config: context tracking on every
 #             CPU, PROVE_RCU)
 #           (with the series, lab, vector and distro add config/kunit.config)
@@ -166,14 +167,15 @@ case "$CONFIG" in
 lab) FRAGS=("$LAB_ROOT/config/lab.config") ;;
 vector) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/vector.config") ;;
 distro) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/distro.config") ;;
+hunt) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/distro.config" "$LAB_ROOT/config/hunt.config") ;;
 ctrcu) FRAGS=("$LAB_ROOT/config/lab.config" "$LAB_ROOT/config/ctrcu.config") ;;
 rv32) FRAGS=("$LAB_ROOT/config/rv32.config") ;;
 nommu) FRAGS=("$(kernel_repo "$KVER")/arch/riscv/configs/nommu_virt_defconfig") BASECFG= MODE= VERIFY= ;;
-*) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, ctrcu, rv32 or nommu (see config/)" ;;
+*) die "unknown CONFIG '$CONFIG'" "use lab, vector, distro, hunt, ctrcu, rv32 or nommu (see config/)" ;;
 esac
 # The series' KUnit suite, where a kernel with the series boots (the
 # stable part has none).
-if [[ ! $VARIANT =~ ^(base|stable|perpatch)$ ]] && [[ $CONFIG =~ ^(lab|vector|distro)$ ]]; then
+if [[ ! $VARIANT =~ ^(base|stable|perpatch)$ ]] && [[ $CONFIG =~ ^(lab|vector|distro|hunt)$ ]]; then
 	FRAGS+=("$LAB_ROOT/config/kunit.config")
 	# v7.3 has kunit.autorun, which allnoconfig turns off; 6.12 has none.
 	[ "$KVER" != 7.3 ] || FRAGS+=("$LAB_ROOT/config/kunit-7.3.config")

@@ -205,6 +205,7 @@ OPENSBI_FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 qemu_cpu() {
 	case "${QEMU_CPU:-}:${1:-lab}" in
 	:vector | :distro) echo "rv64,v=true" ;;
+	:hunt) echo "rv64,v=true,h=true" ;;
 	:*) echo rv64 ;;
 	*) echo "$QEMU_CPU" ;;
 	esac
@@ -222,7 +223,9 @@ qemu_cpu() {
 #   (off: on adds U-mode accesses and the lower half)).
 # QMP_SOCKET: a QMP server there (the model's counters are read through it).
 # QEMU_TRACE=FILE: under the model, the trap of every fault the model raised
-# (riscv_stale_tlb_trap: hart, epc, address) is logged to FILE.
+# (riscv_stale_tlb_trap: hart, epc, address) is logged to FILE; so are the
+# model's other trace events named in MODEL_TRACE_MORE (e.g.
+# riscv_stale_tlb_fence: every sfence.vma, what it named and dropped).
 qemu_cmd() {
 	local image=$1 initrd=$2 append=$3 qmp=${4:-} bin=qemu-system-riscv64 cpu trace=()
 	cpu=${QEMU_CPU:-rv64}
@@ -233,7 +236,11 @@ qemu_cmd() {
 		cpu+=",svvptc=false,x-stale-tlb=${MODEL_ENTRIES:-256},x-stale-tlb-hit-pct=${MODEL_HIT_PCT:-5}"
 		cpu+=",x-stale-tlb-prefetch=${MODEL_PREFETCH:-4},x-stale-tlb-seed=${MODEL_SEED:-1}"
 		cpu+=",x-stale-tlb-persist=${MODEL_PERSIST:-on},x-stale-tlb-user=${MODEL_USER:-off}"
-		[ -z "${QEMU_TRACE:-}" ] || trace=(-trace riscv_stale_tlb_trap -D "$QEMU_TRACE")
+		local ev
+		for ev in riscv_stale_tlb_trap ${MODEL_TRACE_MORE:-}; do
+			[ -z "${QEMU_TRACE:-}" ] || trace+=(-trace "$ev")
+		done
+		[ -z "${QEMU_TRACE:-}" ] || trace+=(-D "$QEMU_TRACE")
 		;;
 	*) die "unknown QEMU=${QEMU}" "QEMU=system (Debian's) or QEMU=model (lab/qemu.sh)" ;;
 	esac

@@ -15,7 +15,7 @@ import time
 
 COUNTERS = ("fills", "prefetch-fills", "matches", "hits", "fences",
             "drop-addr", "drop-asid", "drop-addr-asid", "drop-all",
-            "drop-hfence", "evictions")
+            "evictions")
 
 
 class QMP:

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# hunt-where.sh TRACE VMLINUX: where each fault the QEMU model raised was
+# answered. TRACE is a boot's model trace with riscv_stale_tlb_trap and
+# riscv_stale_tlb_fence (lab/hunt.sh sets MODEL_TRACE_MORE); VMLINUX the
+# kernel that ran. A fault is answered by the first thing its hart does
+# about it, read from the events that follow it on that hart:
+#   full     an sfence.vma of everything: the entry check (or, rarely, a
+#            full fence reached first some other way, e.g. a task switch)
+#   page     an sfence.vma of the faulting page: the page-fault path (a
+#            spurious user fault, rv32's vmalloc_fault)
+#   refault  a fault at the same place before any fence: nothing answered
+#            it (a loop, or an Oops)
+#   none     another fault elsewhere, a fence of something else, or the
+#            end of the trace first: it was not fenced (an exception fixup,
+#            a trap to another stvec such as KVM's, an Oops)
+# Prints "COUNT CLASS" for the four classes, then "CLASS COUNT SYMBOL+OFF"
+# for every place of the classes other than full, and the five places the
+# full class was taken at most.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+TRACE=${1:?usage: hunt-where.sh TRACE VMLINUX}
+VMLINUX=${2:?usage: hunt-where.sh TRACE VMLINUX}
+[ -f "$VMLINUX" ] || die "no $VMLINUX"
+[ -f "$TRACE" ] || die "no model trace $TRACE" "boot with QEMU=model QEMU_TRACE=FILE MODEL_TRACE_MORE=riscv_stale_tlb_fence"
+"${CROSS_COMPILE}nm" -n "$VMLINUX" | awk 'NF == 3 && $2 ~ /^[tT]$/ { print $1, $3 }' >"$TRACE.syms"
+awk 'BEGIN { n = 0 }
+	function pad(h) { while (length(h) < 16) h = "0" h; return h }
+	function off(a, b,   i, d) {	# a - b, both 16 hex digits, close
+		d = 0
+		for (i = 9; i <= 16; i++)
+			d = d * 16 + index("0123456789abcdef", substr(a, i, 1)) - index("0123456789abcdef", substr(b, i, 1))
+		return d
+	}
+	function where(epc,   e, lo, hi, mid, best) {
+		e = pad(epc); lo = 0; hi = n - 1; best = -1
+		while (lo <= hi) {
+			mid = int((lo + hi) / 2)
+			if (addr[mid] <= e) { best = mid; lo = mid + 1 } else hi = mid - 1
+		}
+		# Below the kernel text (a module, BPF, a kprobe slot; user code): no name.
+		if (best < 0) return "0x" epc
+		return sprintf("%s+0x%x", name[best], off(e, addr[best]))
+	}
+	function field(k,   i) { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) return substr($i, length(k) + 2); return "" }
+	function answer(h, class) { count[class]++; at[class SUBSEP where(pepc[h])]++; delete pepc[h] }
+	NR == FNR { addr[n] = $1; name[n] = $2; n++; next }
+	$1 == "riscv_stale_tlb_trap" {
+		h = field("hart"); epc = field("epc"); sub(/^0x/, "", epc)
+		if (h in pepc) answer(h, pepc[h] == epc ? "refault" : "none")
+		pepc[h] = epc; ppage[h] = substr(field("tval"), 1, length(field("tval")) - 3)
+		raised++
+		next
+	}
+	$1 == "riscv_stale_tlb_fence" {
+		h = field("hart")
+		if (!(h in pepc)) next
+		f = field("flags") % 2
+		if (field("flags") == 0) answer(h, "full")
+		else if (f == 1 && substr(field("addr"), 1, length(field("addr")) - 3) == ppage[h]) answer(h, "page")
+		else answer(h, "none")
+	}
+	END {
+		for (h in pepc) answer(h, "none")
+		printf "%d raised\n%d full\n%d page\n%d refault\n%d none\n", raised, count["full"], count["page"], count["refault"], count["none"]
+		for (k in at) {
+			split(k, p, SUBSEP)
+			if (p[1] != "full") printf "%s %d %s\n", p[1], at[k], p[2] | "sort -k2,2nr"
+		}
+		close("sort -k2,2nr")
+		for (k in at) {
+			split(k, p, SUBSEP)
+			if (p[1] == "full") printf "full %d %s\n", at[k], p[2] | "sort -k2,2nr | head -n 5"
+		}
+	}' "$TRACE.syms" "$TRACE"
