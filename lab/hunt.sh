@@ -70,7 +70,7 @@ for w in $WORKLOADS; do
 		>"$RES/$w.out" 2>&1 || true
 	bash "$LAB_ROOT/lab/hunt-where.sh" "$RES/$w.log.trace" "$BUILD/vmlinux" >"$RES/$w.where" 2>"$RES/$w.where.err" ||
 		echo "# hunt-where failed: $RES/$w.where.err" >"$RES/$w.where"
-	progress "workload $w: $(sed -n 's/^verdict: //p' "$RES/$w.log.verdict" 2>/dev/null | head -n 1 | cut -c1-100); $(awk 'NR <= 5 { printf "%s%s %s", NR > 1 ? ", " : "", $1, $2 }' "$RES/$w.where")"
+	progress "workload $w: $(sed -n 's/^verdict: //p' "$RES/$w.log.verdict" 2>/dev/null | tail -n 1 | cut -c1-100); $(awk 'NR <= 5 { printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$RES/$w.where")"
 done
 echo "$KVER $(tree_version "$KVER"), $(qemu_describe), $SMP harts, ${SECS} s a workload, kfence.sample_interval=${HUNT_KFENCE_MS:-1}" >"$RES/about"
 exec bash "$LAB_ROOT/lab/hunt-judge.sh" "$RES" "$WORKLOADS"
