@@ -24,6 +24,9 @@ i=0 failed=0
 for w in "$@"; do
 	i=$((i + 1))
 	v=$(sed -n 's/^verdict: \(PASS\|FAIL\)/\1/p' "$RES/$w.log.verdict" 2>/dev/null | tail -n 1)
+	# verdict.sh ends without a summary line on a kernel that never ran
+	# /init: its first finding says what happened.
+	[ -n "$v" ] || [ ! -s "$RES/$w.log.verdict" ] || v="FAIL $(sed -n '1s/^verdict: //; 1s/:$//p' "$RES/$w.log.verdict")"
 	[ -n "$v" ] || v="FAIL no verdict (log: $RES/$w.out)"
 	! grep -q -E "^ok [0-9]+ [^ ]+ # SKIP" "$RES/$w.log" 2>/dev/null || v="SKIP $(grep -m1 -E '^ok [0-9]+ [^ ]+ # SKIP' "$RES/$w.log" | sed 's/.*# SKIP *//')"
 	raised=$(count raised "$RES/$w.where") full=$(count full "$RES/$w.where") page=$(count page "$RES/$w.where")

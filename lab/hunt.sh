@@ -17,7 +17,9 @@
 # their results replace the earlier ones, and the judge reads every
 # workload in the results. Environment: HUNT_SECONDS (30, each
 # workload's length), HUNT_KFENCE_MS (1: kfence.sample_interval), SMP (4),
-# TEST_VMALLOC_PARAMS (below),
+# TEST_VMALLOC_PARAMS (below), HUNT_VARIANT and HUNT_CONFIG (patched and
+# hunt; another kernel, such as a planted defect of lab/build.sh, is
+# hunted into out/hunt-KVER-VARIANT-CONFIG),
 # the model's MODEL_* (lib.sh). Results: out/hunt-KVER/results.tsv (one row
 # a workload: the verdict, the faults raised and how each was answered,
 # the places not answered by a fence), WORKLOAD.log (+ .trace, .where,
@@ -32,7 +34,10 @@ ALL="stress vmalloc module modload kprobe bpf kvm"
 WORKLOADS=${HUNT_WORKLOADS:-$ALL}
 export SMP=${SMP:-4} QEMU=model MODEL_TRACE_MORE=riscv_stale_tlb_fence
 export QEMU_CPU=${QEMU_CPU:-$(qemu_cpu hunt)}
+VARIANT=${HUNT_VARIANT:-patched}
+CONFIG=${HUNT_CONFIG:-hunt}
 RES=$LAB_OUT/hunt-$KVER
+[ "$VARIANT-$CONFIG" = patched-hunt ] || RES+=-$VARIANT-$CONFIG
 if [ -z "${HUNT_WORKLOADS:-}" ]; then
 	rm -rf "$RES"
 else
@@ -42,17 +47,18 @@ mkdir -p "$RES"
 t0=$(date +%s)
 progress() { log "hunt-$KVER" "$* ($(($(date +%s) - t0)) s so far)"; }
 
-progress "the kernel (v$KVER patched, CONFIG=hunt)"
-BUILD=$(lab_kernel "$KVER" patched hunt)
+progress "the kernel (v$KVER $VARIANT, CONFIG=$CONFIG)"
+BUILD=$(lab_kernel "$KVER" "$VARIANT" "$CONFIG")
 progress "the guest's tests"
 # test_vmalloc's default tests (run_test_mask 7) ran over 13 minutes on
 # the model at the lab's counts (4 harts on 2 host cores, a build beside
 # it, 2026-12-05), and over 10 at a tenth of them: the hunt runs two of
 # its tests, fix_size_alloc_test (vmalloc and vfree of a page, on every
-# CPU) and vm_map_ram_test (vm_map_ram), 100 rounds each.
+# CPU) and vm_map_ram_test (vm_map_ram), 1000 rounds each (100 took a
+# second).
 VMALLOC_FENCE_SECONDS=$SECS VMALLOC_FENCE_TIMEOUT=$((SECS * 4 + 300)) \
-	TEST_VMALLOC_PARAMS=${TEST_VMALLOC_PARAMS:-test_repeat_count=1 test_loop_count=100 run_test_mask=0x401} \
-	bash "$LAB_ROOT/lab/kselftest.sh" "$KVER" patched "$BUILD" "$RES" >&2
+	TEST_VMALLOC_PARAMS=${TEST_VMALLOC_PARAMS:-test_repeat_count=1 test_loop_count=1000 run_test_mask=0x401} \
+	bash "$LAB_ROOT/lab/kselftest.sh" "$KVER" "$VARIANT" "$BUILD" "$RES" >&2
 timeout=$((SECS * 4 + 300))
 {
 	grep '^test_vmalloc ' "$RES/tree-tests.list"
@@ -86,7 +92,7 @@ for w in $WORKLOADS; do
 		echo "# hunt-where failed: $RES/$w.where.err" >"$RES/$w.where"
 	progress "workload $w: $(sed -n 's/^verdict: //p' "$RES/$w.log.verdict" 2>/dev/null | tail -n 1 | cut -c1-100); $(awk 'NR <= 5 { printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' "$RES/$w.where")"
 done
-about="$(date -u +%F) $WORKLOADS: $KVER $(tree_version "$KVER"), $(qemu_describe), $SMP harts, ${SECS} s a workload, kfence.sample_interval=${HUNT_KFENCE_MS:-1}"
+about="$(date -u +%F) $WORKLOADS: $KVER $VARIANT ($CONFIG) $(tree_version "$KVER"), $(qemu_describe), $SMP harts, ${SECS} s a workload, kfence.sample_interval=${HUNT_KFENCE_MS:-1}"
 if [ -z "${HUNT_WORKLOADS:-}" ]; then echo "$about" >"$RES/about"; else echo "$about" >>"$RES/about"; fi
 judged=$(for w in $ALL; do [ ! -f "$RES/$w.log" ] || echo "$w"; done)
 exec bash "$LAB_ROOT/lab/hunt-judge.sh" "$RES" "$(echo $judged)"
