@@ -14,8 +14,12 @@
 #            end of the trace first: it was not fenced (an exception fixup,
 #            a trap to another stvec such as KVM's, an Oops)
 # Prints "COUNT CLASS" for the four classes, then "CLASS COUNT SYMBOL+OFF"
-# for every place of the classes other than full, and the five places the
-# full class was taken at most.
+# for every place of the classes other than full, "addr PREFIX COUNT" for
+# the faulting addresses by their first four hex digits (Sv57 on QEMU's
+# rv64: ff20 vmalloc and vmap stacks, ff60 the linear map, where only
+# KFENCE makes pages valid lazily, ffff modules, BPF, kprobe slots; below
+# the upper half, user addresses), and the five places the full class was
+# taken at most.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +53,7 @@ awk 'BEGIN { n = 0 }
 		h = field("hart"); epc = field("epc"); sub(/^0x/, "", epc)
 		if (h in pepc) answer(h, pepc[h] == epc ? "refault" : "none")
 		pepc[h] = epc; ppage[h] = substr(field("tval"), 1, length(field("tval")) - 3)
+		tv = field("tval"); sub(/^0x/, "", tv); region[substr(pad(tv), 1, 4)]++
 		raised++
 		next
 	}
@@ -68,6 +73,8 @@ awk 'BEGIN { n = 0 }
 			if (p[1] != "full") printf "%s %d %s\n", p[1], at[k], p[2] | "sort -k2,2nr"
 		}
 		close("sort -k2,2nr")
+		for (k in region) printf "addr %s %d\n", k, region[k] | "sort"
+		close("sort")
 		for (k in at) {
 			split(k, p, SUBSEP)
 			if (p[1] == "full") printf "full %d %s\n", at[k], p[2] | "sort -k2,2nr | head -n 5"
