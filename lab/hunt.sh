@@ -19,7 +19,7 @@
 # workload's length), HUNT_KFENCE_MS (1: kfence.sample_interval), SMP (4),
 # TEST_VMALLOC_PARAMS (below), HUNT_VARIANT and HUNT_CONFIG (patched and
 # hunt; another kernel, such as a planted defect of lab/build.sh, is
-# hunted into out/hunt-KVER-VARIANT-CONFIG),
+# hunted into out/hunt-KVER-VARIANT-CONFIG; with MODEL_USER=on, -user),
 # the model's MODEL_* (lib.sh). Results: out/hunt-KVER/results.tsv (one row
 # a workload: the verdict, the faults raised and how each was answered,
 # the places not answered by a fence), WORKLOAD.log (+ .trace, .where,
@@ -38,6 +38,7 @@ VARIANT=${HUNT_VARIANT:-patched}
 CONFIG=${HUNT_CONFIG:-hunt}
 RES=$LAB_OUT/hunt-$KVER
 [ "$VARIANT-$CONFIG" = patched-hunt ] || RES+=-$VARIANT-$CONFIG
+[ "${MODEL_USER:-off}" = off ] || RES+=-user
 if [ -z "${HUNT_WORKLOADS:-}" ]; then
 	rm -rf "$RES"
 else
