@@ -4,7 +4,7 @@
 # verdict W.log.verdict (lab/verdict.sh) and W.where (lab/hunt-where.sh).
 # Writes RES/results.tsv, one row a workload: the verdict, the model's
 # faults raised and how many of them a full fence (the entry check), a
-# fence of the page (the fault path) answered, how many refaulted or were
+# fence of the page (the fault path) or of the ASID answered, how many refaulted or were
 # not fenced at all, and those places. A workload passes when its boot
 # passed (its test ran or was skipped, no kernel trouble on the console)
 # and every fault was answered by a fence; it is flagged, not failed, when
@@ -16,7 +16,7 @@ set -euo pipefail
 RES=${1:?usage: hunt-judge.sh RES WORKLOADS}
 WORKLOADS=${2:?usage: hunt-judge.sh RES WORKLOADS}
 count() { awk -v k="$1" '$2 == k && NF == 2 { print $1; exit }' "$2" 2>/dev/null; }
-printf 'workload\tverdict\traised\tfull\tpage\trefault\tnone\tnot_fenced_at\n' >"$RES/results.tsv"
+printf 'workload\tverdict\traised\tfull\tpage\tasid\trefault\tnone\tnot_fenced_at\n' >"$RES/results.tsv"
 ktap_header
 set -- $WORKLOADS
 ktap_plan $#
@@ -30,11 +30,12 @@ for w in "$@"; do
 	[ -n "$v" ] || v="FAIL no verdict (log: $RES/$w.out)"
 	! grep -q -E "^ok [0-9]+ [^ ]+ # SKIP" "$RES/$w.log" 2>/dev/null || v="SKIP $(grep -m1 -E '^ok [0-9]+ [^ ]+ # SKIP' "$RES/$w.log" | sed 's/.*# SKIP *//')"
 	raised=$(count raised "$RES/$w.where") full=$(count full "$RES/$w.where") page=$(count page "$RES/$w.where")
+	asid=$(count asid "$RES/$w.where")
 	refault=$(count refault "$RES/$w.where") none=$(count none "$RES/$w.where")
 	places=$(awk '($1 == "refault" || $1 == "none") && NF == 3 { printf "%s%s %s x%s", n++ ? ", " : "", $1, $3, $2 }' "$RES/$w.where" 2>/dev/null)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$(echo "$v" | cut -c1-60)" "${raised:--}" "${full:--}" "${page:--}" \
-		"${refault:--}" "${none:--}" "${places:--}" >>"$RES/results.tsv"
-	what="$w: $(echo "$v" | cut -c1-80); ${raised:-?} faults raised: ${full:-?} full fence, ${page:-?} page fence, ${refault:-?} refaulted, ${none:-?} not fenced"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$(echo "$v" | cut -c1-60)" "${raised:--}" "${full:--}" "${page:--}" \
+		"${asid:--}" "${refault:--}" "${none:--}" "${places:--}" >>"$RES/results.tsv"
+	what="$w: $(echo "$v" | cut -c1-80); ${raised:-?} faults raised: ${full:-?} full fence, ${page:-?} page fence, ${asid:-?} ASID fence, ${refault:-?} refaulted, ${none:-?} not fenced"
 	if [[ $v == PASS* || $v == SKIP* ]] && [ "${refault:-1}" = 0 ] && [ "${none:-1}" = 0 ]; then
 		[ "${raised:-0}" != 0 ] || what+=" (the model raised no fault: this workload said nothing)"
 		ktap_pass "$what"

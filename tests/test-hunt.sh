@@ -34,10 +34,29 @@ expect_out "^6 raised$" "it counts the faults raised"
 expect_out "^1 full$" "a full fence next: full"
 expect_out "^1 page$" "a fence of the faulting page next: page"
 expect_out "^1 refault$" "the same fault again first: refault"
-expect_out "^3 none$" "a fence of another ASID or page, or the end of the trace: none"
+expect_out "^3 none$" "no covering fence until the end of the trace: none"
 expect_out "^refault 1 __kvm_riscv_switch_to\+0x4$" "and names where, by symbol"
 expect_out "^none 1 do_work\+0x8$" "every place not answered by a fence"
 expect_out "^full 1 do_work\+0x4$" "and where the full fences answered"
+# Faults answered later: the page-fault path runs (a fault and a fence of
+# something else come first), an ASID fence for a user address, and a
+# fault nested in the handler of another, both answered by one full fence.
+cat >"$T_TMP/b.trace" <<EOF
+$t hart:0 epc:0x10074 tval:0x10000
+$t hart:0 epc:0xffffffff80000108 tval:0xff20000000005000
+$f hart:0 addr:0xff20000000009000 asid:0 flags:1 dropped:0
+$f hart:0 addr:0x0 asid:0 flags:0 dropped:2
+$t hart:1 epc:0x10074 tval:0x20000
+$f hart:1 addr:0x0 asid:7 flags:2 dropped:1
+$t hart:2 epc:0x10078 tval:0x30000
+$f hart:2 addr:0xff20000000009000 asid:0 flags:1 dropped:0
+$f hart:2 addr:0x30000 asid:0 flags:1 dropped:1
+EOF
+expect_rc 0 "hunt-where: faults answered later" bash "$ROOT/lab/hunt-where.sh" "$T_TMP/b.trace" "$T_TMP/vmlinux"
+expect_out "^2 full$" "a fault nested in another's handling: one full fence answers both"
+expect_out "^1 asid$" "an ASID fence answers a user address"
+expect_out "^1 page$" "a fence of the page after a fence of another"
+expect_out "^0 none$" "none left unanswered"
 
 # hunt-judge: canned workloads.
 R=$T_TMP/res
@@ -47,8 +66,8 @@ work() {
 	echo "verdict: $2" >"$R/$1.log.verdict"
 	cp "$3" "$R/$1.where"
 }
-printf '5 raised\n5 full\n0 page\n0 refault\n0 none\nfull 5 do_work+0x4\n' >"$T_TMP/ok.where"
-printf '0 raised\n0 full\n0 page\n0 refault\n0 none\n' >"$T_TMP/zero.where"
+printf '5 raised\n5 full\n0 page\n0 asid\n0 refault\n0 none\nfull 5 do_work+0x4\n' >"$T_TMP/ok.where"
+printf '0 raised\n0 full\n0 page\n0 asid\n0 refault\n0 none\n' >"$T_TMP/zero.where"
 work good "PASS 1/1 tests ok" "$T_TMP/ok.where"
 work quiet "PASS 1/1 tests ok" "$T_TMP/zero.where"
 work skipped "PASS 1/1 tests ok" "$T_TMP/zero.where" "no /dev/kvm"
