@@ -61,7 +61,7 @@ static double seconds;
 static int ncpus;
 static atomic_int stop;
 static atomic_int unloading;	/* modload: the workers leave the module alone */
-static atomic_long calls;
+static atomic_long calls;	/* kernel calls of the workers that did their work */
 
 static double now(void)
 {
@@ -121,11 +121,11 @@ static void *worker(void *arg)
 				continue;
 			}
 			fd = open(MODULE_RESULTS, O_RDONLY);
-			if (fd >= 0) {
-				while (read(fd, buf, sizeof(buf)) > 0)
-					;
-				close(fd);
-			}
+			if (fd < 0)
+				continue;
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
 		} else {
 			syscall(__NR_getppid);
 		}
@@ -157,10 +157,9 @@ static long modload(const char *path)
 		pin(rounds);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			finish(KSFT_SKIP, "%s: %s", path, strerror(errno));
+			finish(1, "%s: %s", path, strerror(errno));
 		if (syscall(__NR_finit_module, fd, "", 0))
-			finish(errno == ENOENT || errno == ENOSYS ? KSFT_SKIP : 1, "loading %s: %s", path,
-			       strerror(errno));
+			finish(errno == ENOSYS ? KSFT_SKIP : 1, "loading %s: %s", path, strerror(errno));
 		close(fd);
 		usleep(20000);
 		/* A worker's open file holds the module: wait for them. */
@@ -346,6 +345,8 @@ static void *kvm_vcpu(void *arg)
 		if (vm < 0)
 			finish(1, "KVM_CREATE_VM: %s", strerror(errno));
 		mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			finish(1, "mmap of guest memory: %s", strerror(errno));
 		memcpy(mem, guest_code, sizeof(guest_code));
 		r = (struct kvm_userspace_memory_region){
 			.slot = 0, .guest_phys_addr = GUEST_BASE, .memory_size = GUEST_SIZE,
@@ -410,8 +411,8 @@ int main(int argc, char **argv)
 		while (now() < seconds)
 			usleep(100000);
 		stop_workers(t, ncpus);
-		finish(0, "%ld virtual machines, %ld MMIO exits, %d vCPU threads", atomic_load(&vms),
-		       atomic_load(&exits), ncpus);
+		finish(atomic_load(&vms) ? 0 : 1, "%ld virtual machines, %ld MMIO exits, %d vCPU threads",
+		       atomic_load(&vms), atomic_load(&exits), ncpus);
 	}
 	if (!strcmp(mode, "kprobe") || !strcmp(mode, "bpf"))
 		tracefs();
@@ -428,5 +429,6 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "bpf"))
 		finish(runs > 0 ? 0 : 1, "%ld programs loaded and attached, run %ld times; %ld calls from %d CPUs",
 		       rounds, runs, atomic_load(&calls), ncpus);
-	finish(0, "%ld rounds, %ld calls from %d CPUs", rounds, atomic_load(&calls), ncpus);
+	finish(rounds && atomic_load(&calls) ? 0 : 1, "%ld rounds, %ld calls from %d CPUs", rounds,
+	       atomic_load(&calls), ncpus);
 }

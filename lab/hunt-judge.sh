@@ -15,7 +15,7 @@ set -euo pipefail
 
 RES=${1:?usage: hunt-judge.sh RES WORKLOADS}
 WORKLOADS=${2:?usage: hunt-judge.sh RES WORKLOADS}
-count() { awk -v k="$1" '$2 == k && NF == 2 { print $1; exit }' "$2" 2>/dev/null; }
+count() { awk -v k="$1" '$2 == k && NF == 2 { print $1; exit }' "$2" 2>/dev/null || true; }
 printf 'workload\tverdict\traised\tfull\tpage\tasid\trefault\tnone\tnot_fenced_at\n' >"$RES/results.tsv"
 ktap_header
 set -- $WORKLOADS
@@ -23,16 +23,19 @@ ktap_plan $#
 i=0 failed=0
 for w in "$@"; do
 	i=$((i + 1))
-	v=$(sed -n 's/^verdict: \(PASS\|FAIL\)/\1/p' "$RES/$w.log.verdict" 2>/dev/null | tail -n 1)
+	v=$(sed -n 's/^verdict: \(PASS\|FAIL\)/\1/p' "$RES/$w.log.verdict" 2>/dev/null | tail -n 1 || true)
 	# verdict.sh ends without a summary line on a kernel that never ran
 	# /init: its first finding says what happened.
-	[ -n "$v" ] || [ ! -s "$RES/$w.log.verdict" ] || v="FAIL $(sed -n '1s/^verdict: //; 1s/:$//p' "$RES/$w.log.verdict")"
+	[ -n "$v" ] || [ ! -s "$RES/$w.log.verdict" ] || v="FAIL $(sed -n '1s/^verdict: //; 1s/:$//p' "$RES/$w.log.verdict" || true)"
 	[ -n "$v" ] || v="FAIL no verdict (log: $RES/$w.out)"
-	! grep -q -E "^ok [0-9]+ [^ ]+ # SKIP" "$RES/$w.log" 2>/dev/null || v="SKIP $(grep -m1 -E '^ok [0-9]+ [^ ]+ # SKIP' "$RES/$w.log" | sed 's/.*# SKIP *//')"
+	# A skipped test (the kernel lacks the workload) is said as such; a
+	# failed boot stays failed.
+	[[ $v != PASS* ]] || ! grep -q -E "^ok [0-9]+ [^ ]+ # SKIP" "$RES/$w.log" 2>/dev/null ||
+		v="SKIP $(grep -m1 -E '^ok [0-9]+ [^ ]+ # SKIP' "$RES/$w.log" | sed 's/.*# SKIP *//' || true)"
 	raised=$(count raised "$RES/$w.where") full=$(count full "$RES/$w.where") page=$(count page "$RES/$w.where")
 	asid=$(count asid "$RES/$w.where")
 	refault=$(count refault "$RES/$w.where") none=$(count none "$RES/$w.where")
-	places=$(awk '($1 == "refault" || $1 == "none") && NF == 3 { printf "%s%s %s x%s", n++ ? ", " : "", $1, $3, $2 }' "$RES/$w.where" 2>/dev/null)
+	places=$(awk '($1 == "refault" || $1 == "none") && NF == 3 { printf "%s%s %s x%s", n++ ? ", " : "", $1, $3, $2 }' "$RES/$w.where" 2>/dev/null || true)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$(echo "$v" | cut -c1-60)" "${raised:--}" "${full:--}" "${page:--}" \
 		"${asid:--}" "${refault:--}" "${none:--}" "${places:--}" >>"$RES/results.tsv"
 	what="$w: $(echo "$v" | cut -c1-80); ${raised:-?} faults raised: ${full:-?} full fence, ${page:-?} page fence, ${asid:-?} ASID fence, ${refault:-?} refaulted, ${none:-?} not fenced"

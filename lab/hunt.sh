@@ -62,7 +62,7 @@ VMALLOC_FENCE_SECONDS=$SECS VMALLOC_FENCE_TIMEOUT=$((SECS * 4 + 300)) \
 	bash "$LAB_ROOT/lab/kselftest.sh" "$KVER" "$VARIANT" "$BUILD" "$RES" >&2
 timeout=$((SECS * 4 + 300))
 {
-	grep '^test_vmalloc ' "$RES/tree-tests.list"
+	grep '^test_vmalloc ' "$RES/tree-tests.list" || die "no test_vmalloc in $RES/tree-tests.list" "look at lab/kselftest.sh"
 	for w in modload kprobe bpf kvm; do
 		args="$SECS"
 		[ "$w" != modload ] || args+=" /kselftest/lab/vmalloc_fence_test.ko"
@@ -82,6 +82,7 @@ test_name() {
 	esac
 }
 
+for w in $WORKLOADS; do test_name "$w" >/dev/null; done
 export VERDICT_KUNIT
 VERDICT_KUNIT=$(kunit_suite "$BUILD")
 for w in $WORKLOADS; do
