@@ -79,4 +79,9 @@ expect_rc 1 "hunt-judge: a fault not answered by a fence fails" bash "$ROOT/lab/
 expect_out "not ok 2 unanswered: .*not fenced at: .*__kvm_riscv_switch_to\+0x4" "and names the places"
 work oops "FAIL [trouble] 0/1 tests ok" "$T_TMP/ok.where"
 expect_rc 1 "hunt-judge: kernel trouble on the console fails" bash "$ROOT/lab/hunt-judge.sh" "$R" "oops"
+work oopskip "FAIL [trouble] 1/1 tests ok" "$T_TMP/ok.where" "no /dev/kvm"
+expect_rc 1 "hunt-judge: a skipped test does not hide kernel trouble" bash "$ROOT/lab/hunt-judge.sh" "$R" "oopskip"
+rm "$R/good.log.verdict"
+expect_rc 1 "hunt-judge: a boot without a verdict fails, and says so" bash "$ROOT/lab/hunt-judge.sh" "$R" "good"
+expect_out "good: FAIL no verdict" "with the workload's name"
 t_done
