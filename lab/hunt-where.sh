@@ -30,25 +30,8 @@ TRACE=${1:?usage: hunt-where.sh TRACE VMLINUX}
 VMLINUX=${2:?usage: hunt-where.sh TRACE VMLINUX}
 [ -f "$VMLINUX" ] || die "no $VMLINUX"
 [ -f "$TRACE" ] || die "no model trace $TRACE" "boot with QEMU=model QEMU_TRACE=FILE MODEL_TRACE_MORE=riscv_stale_tlb_fence"
-"${CROSS_COMPILE}nm" -n "$VMLINUX" | awk 'NF == 3 && $2 ~ /^[tT]$/ { print $1, $3 }' >"$TRACE.syms"
-awk 'BEGIN { n = 0 }
-	function pad(h) { while (length(h) < 16) h = "0" h; return h }
-	function off(a, b,   i, d) {	# a - b, both 16 hex digits, close
-		d = 0
-		for (i = 9; i <= 16; i++)
-			d = d * 16 + index("0123456789abcdef", substr(a, i, 1)) - index("0123456789abcdef", substr(b, i, 1))
-		return d
-	}
-	function where(epc,   e, lo, hi, mid, best) {
-		e = pad(epc); lo = 0; hi = n - 1; best = -1
-		while (lo <= hi) {
-			mid = int((lo + hi) / 2)
-			if (addr[mid] <= e) { best = mid; lo = mid + 1 } else hi = mid - 1
-		}
-		# Below the kernel text (a module, BPF, a kprobe slot; user code): no name.
-		if (best < 0) return "0x" epc
-		return sprintf("%s+0x%x", name[best], off(e, addr[best]))
-	}
+text_symbols "$VMLINUX" >"$TRACE.syms"
+awk "$(cat "$LAB_ROOT/lab/symbols.awk")"'
 	function field(k,   i) { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) return substr($i, length(k) + 2); return "" }
 	function answer(h, id, class) {
 		count[class]++; at[class SUBSEP where(pe[h, id])]++
@@ -56,7 +39,6 @@ awk 'BEGIN { n = 0 }
 	}
 	# The faults of hart h not answered yet: ids in plist[h]; their epc, page
 	# and whether the address is a user one in pe, pp, pl.
-	NR == FNR { addr[n] = $1; name[n] = $2; n++; next }
 	$1 == "riscv_stale_tlb_trap" {
 		h = field("hart"); epc = field("epc"); sub(/^0x/, "", epc)
 		tv = field("tval"); sub(/^0x/, "", tv); tv = pad(tv)

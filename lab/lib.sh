@@ -250,6 +250,10 @@ qemu_cmd() {
 		-append "$append" ${qmp:+-qmp "unix:$qmp,server=on,wait=off"} "${trace[@]}" ${QEMU_EXTRA:-})
 }
 
+# text_symbols VMLINUX: its text symbols, "ADDR NAME" a line in address
+# order, for lab/symbols.awk.
+text_symbols() { "${CROSS_COMPILE}nm" -n "$1" | awk 'NF == 3 && $2 ~ /^[tT]$/ { print $1, $3 }'; }
+
 # qemu_describe: one line naming the QEMU of qemu_cmd and the model's settings.
 qemu_describe() {
 	if [ "${QEMU:-system}" = model ]; then

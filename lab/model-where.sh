@@ -21,33 +21,18 @@ if [ ! -s "$TRACE" ]; then
 	echo "0 other"
 	exit 0
 fi
-# Addresses as 16 hex digits compare as strings (awk's numbers are doubles).
-"${CROSS_COMPILE}nm" -n "$VMLINUX" | awk 'NF == 3 && $2 ~ /^[tT]$/ { print $1, $3 }' >"$TRACE.syms"
+text_symbols "$VMLINUX" >"$TRACE.syms"
 sed -n 's/.*riscv_stale_tlb_trap .*epc:0x\([0-9a-f]*\).*/\1/p' "$TRACE" |
-	awk 'BEGIN { n = 0 }
-	NR == FNR { addr[n] = $1; name[n] = $2; n++; next }
-	function pad(h) { while (length(h) < 16) h = "0" h; return h }
-	function off(a, b,   i, d, v) {	# a - b, both 16 hex digits, small
-		d = 0
-		for (i = 9; i <= 16; i++) {
-			v = index("0123456789abcdef", substr(a, i, 1)) - index("0123456789abcdef", substr(b, i, 1))
-			d = d * 16 + v
-		}
-		return d
-	}
+	awk "$(cat "$LAB_ROOT/lab/symbols.awk")"'
 	{
-		e = pad($1); lo = 0; hi = n - 1; best = -1
-		while (lo <= hi) {
-			mid = int((lo + hi) / 2)
-			if (addr[mid] <= e) { best = mid; lo = mid + 1 } else hi = mid - 1
-		}
-		s = best < 0 ? "?" : name[best]
+		b = sym_index(pad($1))
+		s = b < 0 ? "?" : symname[b]
 		place = "other"
 		if (s == "handle_exception") place = "entry"
 		else if (s == "ret_from_exception") place = "exit"
 		else if (s == "__switch_to") place = "switch"
 		count[place]++
-		sym[sprintf("%s+0x%x", s, best < 0 ? 0 : off(e, addr[best]))]++
+		sym[b < 0 ? "?+0x0" : where($1)]++
 	}
 	END {
 		printf "%d entry\n%d exit\n%d switch\n%d other\n", count["entry"], count["exit"], count["switch"], count["other"]
