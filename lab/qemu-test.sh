@@ -9,40 +9,48 @@
 # check 19 with x-stale-tlb-user=off (the lower half). Built with
 # -DHIT_PCT_TEST (checks 21-23, hit-pct 50) it must pass with persistence
 # and fail check 22 without; its 60 loads' outcomes must differ between
-# seeds 2 and 3 and repeat for seed 2. Svvptc is turned off unless set
+# seeds 2 and 3 and repeat for seed 2, and without x-stale-tlb-seed repeat
+# for QEMU's -seed 7 and differ for -seed 8. Built with -DEVICT_TEST
+# (checks 25-26, 4 entries) it must pass, and fail check 26 with 5. Svvptc is turned off unless set
 # (svvptc=true is refused), and a migration is blocked. KTAP on stdout.
 # QEMU_TEST_BIN=path: run that QEMU instead (a build with a planted defect).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bin=${QEMU_TEST_BIN:-$("$LAB_ROOT/lab/qemu.sh")}
-src=$(ls -d "$LAB_CACHE"/qemu/model-*/tests/tcg/riscv64 | head -n 1)
+# The tree the binary was built from (lab/qemu.sh records it; a build
+# older than that record: the first model tree).
+src=$(cat "$(dirname "$bin")/source" 2>/dev/null || ls -d "$LAB_CACHE"/qemu/model-* | head -n 1)/tests/tcg/riscv64
 [ -f "$src/test-stale-tlb.S" ] || die "no test-stale-tlb.S in $src" "bash lab/qemu.sh (applies qemu/)"
 out=$LAB_OUT/qemu-test
 mkdir -p "$out"
 # test-stale-tlb: checks 1-19 (hit-pct 100); test-stale-tlb-pct, the same
 # source with -DHIT_PCT_TEST: checks 21-23 (hit-pct 50, persistence).
 # Exit 97: a fault of another cause than the access's, 98: another mtval.
-for t in test-stale-tlb test-stale-tlb-pct; do
-	def=
-	[ "$t" = test-stale-tlb ] || def=-DHIT_PCT_TEST
+for t in test-stale-tlb test-stale-tlb-pct test-stale-tlb-evict; do
+	case $t in
+	test-stale-tlb) def= ;;
+	test-stale-tlb-pct) def=-DHIT_PCT_TEST ;;
+	test-stale-tlb-evict) def=-DEVICT_TEST ;;
+	esac
 	"${CROSS_COMPILE}gcc" -nostdlib -g $def -c "$src/test-stale-tlb.S" -Wa,--noexecstack -o "$out/$t.o"
 	"${CROSS_COMPILE}ld" -T "$src/semihost.ld" "$out/$t.o" -o "$out/$t"
 done
 cpu=$(sed -n 's/^STALE_TLB_CPU = //p' "$src/Makefile.softmmu-target")
 pct_cpu=$(sed -n 's/^STALE_TLB_PCT_CPU = //p' "$src/Makefile.softmmu-target")
-if [ -z "$cpu" ] || [ -z "$pct_cpu" ]; then
-	die "no STALE_TLB_CPU or STALE_TLB_PCT_CPU in $src/Makefile.softmmu-target"
+evict_cpu=$(sed -n 's/^STALE_TLB_EVICT_CPU = //p' "$src/Makefile.softmmu-target")
+if [ -z "$cpu" ] || [ -z "$pct_cpu" ] || [ -z "$evict_cpu" ]; then
+	die "no STALE_TLB_CPU, STALE_TLB_PCT_CPU or STALE_TLB_EVICT_CPU in $src/Makefile.softmmu-target"
 fi
 
 # run CPU [TEST [LOG]]: the test's exit code (0: every check passed; N:
 # check N failed); its console (test-stale-tlb-pct prints a line of F and
-# . for its 60 loads) in LOG.
+# . for its 60 loads) in LOG. QEMU_SEED=N: with QEMU's -seed N.
 run() {
 	local rc=0 log=${3:-$out/run.log}
 	# -bios none: the +ds build has no firmware of its own, and the test
 	# needs none.
-	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" \
+	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" ${QEMU_SEED:+-seed "$QEMU_SEED"} \
 		-device loader,file="$out/${2:-test-stale-tlb}" >"$log" 2>&1 || rc=$?
 	echo "$rc"
 }
@@ -63,7 +71,7 @@ expect_exit() {
 }
 
 ktap_header
-ktap_plan 11
+ktap_plan 15
 expect_exit 0 "$cpu" "test-stale-tlb passes with the model ($cpu)"
 expect_exit 1 "${cpu%%,x-stale-tlb*}" "test-stale-tlb fails check 1 with the model off, as plain QEMU must"
 expect_exit 11 "${cpu/x-stale-tlb-nonleaf=on/x-stale-tlb-nonleaf=off}" \
@@ -100,6 +108,38 @@ if [ -n "$p2" ] && [ "$p2" = "$p2b" ]; then
 	ktap_pass "seed 2 twice makes the same choices on this single-hart test"
 else
 	ktap_fail "seed 2 twice: '$p2', then '$p2b' (wanted the same line of 60; logs: $out/seed2.log, $out/seed2-again.log)"
+fi
+# Without x-stale-tlb-seed each hart draws its seed from QEMU's guest
+# random source, which -seed makes repeatable.
+rc=$(QEMU_SEED=7 run "$nopersist" test-stale-tlb-pct "$out/qseed7.log")
+q7=$(pattern "$out/qseed7.log")
+rc=$(QEMU_SEED=7 run "$nopersist" test-stale-tlb-pct "$out/qseed7-again.log")
+q7b=$(pattern "$out/qseed7-again.log")
+rc=$(QEMU_SEED=8 run "$nopersist" test-stale-tlb-pct "$out/qseed8.log")
+q8=$(pattern "$out/qseed8.log")
+if [ -n "$q7" ] && [ "$q7" = "$q7b" ]; then
+	ktap_pass "without x-stale-tlb-seed, -seed 7 twice makes the same choices"
+else
+	ktap_fail "without x-stale-tlb-seed, -seed 7 twice: '$q7', then '$q7b' (wanted the same line of 60; logs: $out/qseed7*.log)"
+fi
+if [ -n "$q7" ] && [ -n "$q8" ] && [ "$q7" != "$q8" ]; then
+	ktap_pass "without x-stale-tlb-seed, -seed 7 and -seed 8 make different choices"
+else
+	ktap_fail "without x-stale-tlb-seed, -seed 7 and -seed 8: '$q7' and '$q8' (wanted two different lines; the same: the model does not take its seed from QEMU's guest random source; logs: $out/qseed[78].log)"
+fi
+# Replacement: a hart of 4 entries replaces its oldest for a fifth; with
+# 5 entries nothing is replaced, and check 26 must fail.
+rc=$(run "$evict_cpu" test-stale-tlb-evict "$out/evict.log")
+if [ "$rc" = 0 ]; then
+	ktap_pass "test-stale-tlb-evict passes ($evict_cpu)"
+else
+	ktap_fail "test-stale-tlb-evict ($evict_cpu): check $rc failed (log: $out/evict.log)"
+fi
+rc=$(run "${evict_cpu/x-stale-tlb=4,/x-stale-tlb=5,}" test-stale-tlb-evict "$out/evict5.log")
+if [ "$rc" = 26 ]; then
+	ktap_pass "test-stale-tlb-evict fails check 26 with x-stale-tlb=5: nothing is replaced before the hart is full"
+else
+	ktap_fail "test-stale-tlb-evict with x-stale-tlb=5: exit $rc, wanted 26 (log: $out/evict5.log)"
 fi
 # Svvptc: turned off when the user did not set it, refused when set on.
 expect_exit 0 "${cpu/svvptc=false,/}" "the model turns Svvptc off when svvptc is not given"

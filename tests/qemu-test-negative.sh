@@ -34,5 +34,7 @@ asid8|not ok 1 .*exit 17, wanted 0|entries tagged with 8 bits of the ASID
 level|not ok 1 .*exit 7, wanted 0|every entry covers one page, whatever level its PTE
 pmp|not ok 1 .*exit 20, wanted 0|the speculative read ignores PMP
 hfence|not ok 1 .*exit 24, wanted 0|hfence.vvma and hfence.gvma drop the hart's own entries
+guest-seed|not ok 10 without x-stale-tlb-seed, -seed 7 and -seed 8|without x-stale-tlb-seed the seed ignores QEMU's -seed
+no-evict|not ok 11 test-stale-tlb-evict|a full hart drops the new entry instead of replacing its oldest
 EOF
 t_done
