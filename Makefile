@@ -11,7 +11,7 @@ CONFIG ?= lab
 export SMP MEM QEMU_CPU BOOT_TIMEOUT TESTS APPEND CHECKS LAB_LLVM REPLY_TO REPRO_ONLY REPRO_LIST REPRO_TRACE REPRO_AFTER REPRO_ROUNDS REPRO_AFTER_SECONDS REPRO_BUILD MINUTES \
 	QEMU MODEL_ENTRIES MODEL_HIT_PCT MODEL_PREFETCH MODEL_SEED MODEL_RUNS MODEL_SECONDS
 
-.PHONY: help setup fetch tree export build run repro cost flushes warnings sparse htmldocs per-patch submission debian-patches soak tree-tests hunt qemu qemu-test model check check-full lab-tests clean
+.PHONY: help setup fetch tree export build run repro cost flushes warnings sparse htmldocs per-patch submission debian-patches soak tree-tests hunt qemu qemu-test qemu-next model check check-full lab-tests clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -87,6 +87,10 @@ qemu:
 ## qemu-test             the model's own test (tests/tcg/riscv64/test-stale-tlb.S)
 qemu-test:
 	@bash lab/qemu-test.sh
+
+## qemu-next             qemu/next/ (the series rebased for posting) builds and passes there
+qemu-next:
+	@bash lab/qemu-next.sh
 
 ## model KVER=.. VARIANT=.. EXPECT=die|survive [SMP=n] [MODEL_RUNS=3] [MODEL_SECONDS=60]  the series' selftests on the QEMU model
 model:

@@ -10,6 +10,11 @@
 # applied with `git am`, and only riscv64-softmmu is built. Tarball, tree and
 # build are cached under $LAB_CACHE/qemu; a build is reused while the series
 # is unchanged.
+#   LAB_QEMU_SERIES=DIR   another series (the lab's tests plant defects;
+#                         qemu/next/ is the series rebased for posting)
+#   LAB_QEMU_SOURCE=VER   build on that Debian source version of qemu
+#                         instead of the installed one (with a series
+#                         rebased on it)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$LAB_ROOT/lab/apt.sh"
@@ -21,7 +26,7 @@ mkdir -p "$TOP" "$DL"
 # The version of the installed QEMU (lab/setup.sh installs it): the model is
 # the same QEMU with the model's patches, so the two can be compared.
 bash "$LAB_ROOT/lab/setup.sh"
-pkgver=$(dpkg-query -W -f='${Version}' qemu-system-riscv 2>/dev/null || true)
+pkgver=${LAB_QEMU_SOURCE:-$(dpkg-query -W -f='${Version}' qemu-system-riscv 2>/dev/null || true)}
 [ -n "$pkgver" ] || pkgver=$(dpkg-query -W -f='${Version}' qemu-system-misc)
 upstream=${pkgver#*:}
 upstream=${upstream%-*}
@@ -29,7 +34,6 @@ orig=qemu_${upstream}.orig.tar.xz
 
 shopt -s nullglob
 patches=()
-# LAB_QEMU_SERIES=DIR: another series (the lab's tests plant defects).
 for p in "${LAB_QEMU_SERIES:-$LAB_ROOT/qemu}"/[0-9]*.patch; do
 	[[ $p == *-cover-letter.patch ]] || patches+=("$p")
 done
@@ -39,6 +43,8 @@ hash=$(cat /dev/null "${patches[@]}" | sha256sum | cut -c1-16)
 # rebuilds only what it touches), one binary per series.
 BUILD=$TOP/build-$upstream
 BIN=$TOP/bin/$upstream-$hash/qemu-system-riscv64
+LOGS=$TOP/logs-$upstream
+mkdir -p "$LOGS"
 if [ -x "$BIN" ]; then
 	echo "$BIN"
 	exit 0
@@ -48,7 +54,7 @@ fi
 # 1.7) and pycotap; the rest comes from the system's own suites.
 qemu_build_deps() {
 	local pkgs=(ninja-build pkg-config libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev
-		python3-venv flex bison) missing=() p bpo
+		python3-venv flex bison device-tree-compiler) missing=() p bpo
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
@@ -107,7 +113,7 @@ import_tree() {
 			git add -A -f .
 			git commit -q -m "Import QEMU $upstream (Debian orig tarball of qemu $pkgver)"
 			git tag lab-base
-		) >"$TOP/import.log" 2>&1 || die "git import of QEMU failed (log: $TOP/import.log)" "check disk space"
+		) >"$LOGS/import.log" 2>&1 || die "git import of QEMU failed (log: $LOGS/import.log)" "check disk space"
 	fi
 	local wt=$TOP/model-$upstream
 	# Reuse the worktree: checking out only changes the files the series
@@ -120,9 +126,9 @@ import_tree() {
 		git -C "$repo" worktree add -q -f -B lab/model "$wt" lab-base
 	fi
 	[ ${#patches[@]} -eq 0 ] ||
-	(cd "$wt" && git -c user.name=lab -c user.email=lab@localhost am -q --keep-cr "${patches[@]}") >"$TOP/am.log" 2>&1 || {
-		tail_log "$TOP/am.log"
-		die "qemu/*.patch does not apply to QEMU $upstream (log: $TOP/am.log)" "rebase the series on $upstream"
+	(cd "$wt" && git -c user.name=lab -c user.email=lab@localhost am -q --keep-cr "${patches[@]}") >"$LOGS/am.log" 2>&1 || {
+		tail_log "$LOGS/am.log"
+		die "${LAB_QEMU_SERIES:-qemu}/*.patch does not apply to QEMU $upstream (log: $LOGS/am.log)" "rebase the series on $upstream"
 	}
 	# The +ds repack strips the edk2 firmware blobs, yet meson unpacks them
 	# whenever bzip2 is found. Empty stand-ins (untracked, never installed)
@@ -150,27 +156,29 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 			--disable-docs --disable-werror --without-default-features \
 			--enable-fdt=system --enable-tcg --disable-user --disable-tools \
 			--disable-debug-info --disable-install-blobs
-	) >"$TOP/configure.log" 2>&1 || {
+	) >"$LOGS/configure.log" 2>&1 || {
 		rm -f "$BUILD/build.ninja"
-		tail_log "$TOP/configure.log"
-		die "QEMU configure failed (log: $TOP/configure.log)" "read the log; build dependencies: $TOP/deps.log"
+		tail_log "$LOGS/configure.log"
+		die "QEMU configure failed (log: $LOGS/configure.log)" "read the log; build dependencies: $TOP/deps.log"
 	}
 fi
 t=$(date +%s)
-ninja -C "$BUILD" qemu-system-riscv64 >"$TOP/build.log" 2>&1 &
+ninja -C "$BUILD" qemu-system-riscv64 >"$LOGS/build.log" 2>&1 &
 pid=$!
 while kill -0 "$pid" 2>/dev/null; do
 	sleep 30
 	! kill -0 "$pid" 2>/dev/null ||
-		log qemu "$(grep -o '^\[[0-9]*/[0-9]*\]' "$TOP/build.log" | tail -n 1) steps, $(($(date +%s) - t))s"
+		log qemu "$(grep -o '^\[[0-9]*/[0-9]*\]' "$LOGS/build.log" | tail -n 1) steps, $(($(date +%s) - t))s"
 done
 wait "$pid" || {
-	tail_log "$TOP/build.log"
-	die "building QEMU failed (log: $TOP/build.log)" "read the log; the model's code is in $(dirname "$src")/model-$upstream/target/riscv"
+	tail_log "$LOGS/build.log"
+	die "building QEMU failed (log: $LOGS/build.log)" "read the log; the model's code is in $(dirname "$src")/model-$upstream/target/riscv"
 }
 log qemu "built in $(($(date +%s) - t))s"
 mkdir -p "$(dirname "$BIN")"
 cp "$BUILD/qemu-system-riscv64" "$BIN.tmp"
 mv "$BIN.tmp" "$BIN"
-printf '%s\n' "QEMU $upstream (Debian orig tarball of qemu $pkgver) + qemu/ series $hash (${#patches[@]} patches)" >"$(dirname "$BIN")/version"
+printf '%s\n' "QEMU $upstream (Debian orig tarball of qemu $pkgver) + ${LAB_QEMU_SERIES:-qemu}/ series $hash (${#patches[@]} patches)" >"$(dirname "$BIN")/version"
+# The tree it was built from, for lab/qemu-test.sh (the series' own test).
+echo "$src" >"$(dirname "$BIN")/source"
 echo "$BIN"
