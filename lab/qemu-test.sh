@@ -11,7 +11,10 @@
 # and fail check 22 without; its 60 loads' outcomes must differ between
 # seeds 2 and 3 and repeat for seed 2, and without x-stale-tlb-seed repeat
 # for QEMU's -seed 7 and differ for -seed 8. Built with -DEVICT_TEST
-# (checks 25-26, 4 entries) it must pass, and fail check 26 with 5. Svvptc is turned off unless set
+# (checks 25-26, 4 entries) it must pass, and fail check 26 with 5; with
+# -DSTOP_AT_END too it stops in wfi, and the hart's counters (QOM, read
+# over QMP) must be what that test did, each of them. Built with
+# -DSMP_TEST (checks 27-28) it must pass on two harts. Svvptc is turned off unless set
 # (svvptc=true is refused), and a migration is blocked. KTAP on stdout.
 # QEMU_TEST_BIN=path: run that QEMU instead (a build with a planted defect).
 set -euo pipefail
@@ -27,33 +30,71 @@ mkdir -p "$out"
 # test-stale-tlb: checks 1-19 (hit-pct 100); test-stale-tlb-pct, the same
 # source with -DHIT_PCT_TEST: checks 21-23 (hit-pct 50, persistence).
 # Exit 97: a fault of another cause than the access's, 98: another mtval.
-for t in test-stale-tlb test-stale-tlb-pct test-stale-tlb-evict; do
+for t in test-stale-tlb test-stale-tlb-pct test-stale-tlb-evict test-stale-tlb-counters test-stale-tlb-smp; do
 	case $t in
 	test-stale-tlb) def= ;;
 	test-stale-tlb-pct) def=-DHIT_PCT_TEST ;;
 	test-stale-tlb-evict) def=-DEVICT_TEST ;;
+	test-stale-tlb-counters) def="-DEVICT_TEST -DSTOP_AT_END" ;;
+	test-stale-tlb-smp) def=-DSMP_TEST ;;
 	esac
+	# shellcheck disable=SC2086
 	"${CROSS_COMPILE}gcc" -nostdlib -g $def -c "$src/test-stale-tlb.S" -Wa,--noexecstack -o "$out/$t.o"
 	"${CROSS_COMPILE}ld" -T "$src/semihost.ld" "$out/$t.o" -o "$out/$t"
 done
 cpu=$(sed -n 's/^STALE_TLB_CPU = //p' "$src/Makefile.softmmu-target")
 pct_cpu=$(sed -n 's/^STALE_TLB_PCT_CPU = //p' "$src/Makefile.softmmu-target")
 evict_cpu=$(sed -n 's/^STALE_TLB_EVICT_CPU = //p' "$src/Makefile.softmmu-target")
-if [ -z "$cpu" ] || [ -z "$pct_cpu" ] || [ -z "$evict_cpu" ]; then
-	die "no STALE_TLB_CPU, STALE_TLB_PCT_CPU or STALE_TLB_EVICT_CPU in $src/Makefile.softmmu-target"
+smp_cpu=$(sed -n 's/^STALE_TLB_SMP_CPU = //p' "$src/Makefile.softmmu-target")
+if [ -z "$cpu" ] || [ -z "$pct_cpu" ] || [ -z "$evict_cpu" ] || [ -z "$smp_cpu" ]; then
+	die "a STALE_TLB_*_CPU line is missing from $src/Makefile.softmmu-target"
 fi
 
 # run CPU [TEST [LOG]]: the test's exit code (0: every check passed; N:
 # check N failed); its console (test-stale-tlb-pct prints a line of F and
-# . for its 60 loads) in LOG. QEMU_SEED=N: with QEMU's -seed N.
+# . for its 60 loads) in LOG. QEMU_SEED=N: with QEMU's -seed N;
+# QEMU_SMP=N: N harts.
 run() {
 	local rc=0 log=${3:-$out/run.log}
 	# -bios none: the +ds build has no firmware of its own, and the test
 	# needs none.
-	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" ${QEMU_SEED:+-seed "$QEMU_SEED"} \
+	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" ${QEMU_SEED:+-seed "$QEMU_SEED"} ${QEMU_SMP:+-smp "$QEMU_SMP"} \
 		-device loader,file="$out/${2:-test-stale-tlb}" >"$log" 2>&1 || rc=$?
 	echo "$rc"
 }
+# counters CPU TEST LOG: run TEST (built with -DSTOP_AT_END: it ends in a
+# wfi loop at the label "stopped") with QMP on stdio, wait until the hart's
+# pc is there, and print the hart's x-stale-tlb-* counters as "name=N ...".
+COUNTERS="fills prefetch-fills matches hits probe-hits fences drop-addr drop-asid drop-addr-asid drop-all evictions"
+counters() (
+	trap '' PIPE
+	fifo=$out/qmp.in
+	stop=$((16#$("${CROSS_COMPILE}nm" "$out/$2" | awk '$3 == "stopped" { print $1 }')))
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" -qmp stdio \
+		-device loader,file="$out/$2" <"$fifo" >"$3" 2>&1 &
+	pid=$!
+	exec 4>"$fifo"
+	qmp() { kill -0 "$pid" 2>/dev/null && printf '%s\n' "$1" >&4 || true; }
+	qmp '{"execute":"qmp_capabilities"}'
+	for _ in $(seq 1 100); do
+		qmp '{"execute":"human-monitor-command","arguments":{"command-line":"info registers"}}'
+		sleep 0.2
+		pc=$(grep -o ' pc  *[0-9a-f]*' "$3" | tail -n 1 | awk '{ print $2 }')
+		[ -z "$pc" ] || [ $((16#$pc)) -lt "$stop" ] || [ $((16#$pc)) -ge $((stop + 8)) ] || break
+	done
+	for c in $COUNTERS; do
+		qmp "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/soc0/harts[0]\",\"property\":\"x-stale-tlb-$c\"},\"id\":\"$c\"}"
+	done
+	qmp '{"execute":"quit"}'
+	exec 4>&-
+	wait "$pid" || true
+	for c in $COUNTERS; do
+		printf '%s=%s ' "$c" "$(grep -o "\"return\": [0-9]*, \"id\": \"$c\"" "$3" | grep -o '[0-9]*' | head -n 1)"
+	done
+)
+
 # pattern LOG: the line of the 60 loads' outcomes (empty if the test
 # printed none).
 pattern() { grep -m1 -E '^[F.]{60}$' "$1" || true; }
@@ -71,7 +112,7 @@ expect_exit() {
 }
 
 ktap_header
-ktap_plan 15
+ktap_plan 17
 expect_exit 0 "$cpu" "test-stale-tlb passes with the model ($cpu)"
 expect_exit 1 "${cpu%%,x-stale-tlb*}" "test-stale-tlb fails check 1 with the model off, as plain QEMU must"
 expect_exit 11 "${cpu/x-stale-tlb-nonleaf=on/x-stale-tlb-nonleaf=off}" \
@@ -140,6 +181,24 @@ if [ "$rc" = 26 ]; then
 	ktap_pass "test-stale-tlb-evict fails check 26 with x-stale-tlb=5: nothing is replaced before the hart is full"
 else
 	ktap_fail "test-stale-tlb-evict with x-stale-tlb=5: exit $rc, wanted 26 (log: $out/evict5.log)"
+fi
+# The counters of that test (and of its fences at the end, one of each
+# kind): 5 walks that read V=0 and one more, no speculative read, 7
+# accesses that matched an entry, each a fault, 5 fences (the first at
+# the start) dropping 1, 1, 2 and 1 entries, one entry replaced.
+want="fills=6 prefetch-fills=0 matches=7 hits=7 probe-hits=0 fences=5 drop-addr=1 drop-asid=2 drop-addr-asid=1 drop-all=1 evictions=1 "
+got=$(counters "$evict_cpu" test-stale-tlb-counters "$out/counters.log")
+if [ "$got" = "$want" ]; then
+	ktap_pass "the counters say what test-stale-tlb-evict did ($got)"
+else
+	ktap_fail "the counters after test-stale-tlb-evict: '$got', wanted '$want' (log: $out/counters.log)"
+fi
+# Two harts: entries and fences are per hart.
+rc=$(QEMU_SMP=2 run "$smp_cpu" test-stale-tlb-smp "$out/smp.log")
+if [ "$rc" = 0 ]; then
+	ktap_pass "test-stale-tlb-smp passes on two harts ($smp_cpu)"
+else
+	ktap_fail "test-stale-tlb-smp on two harts ($smp_cpu): check $rc failed (log: $out/smp.log)"
 fi
 # Svvptc: turned off when the user did not set it, refused when set on.
 expect_exit 0 "${cpu/svvptc=false,/}" "the model turns Svvptc off when svvptc is not given"

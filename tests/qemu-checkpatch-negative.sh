@@ -10,8 +10,8 @@ cp "$ROOT"/qemu/0*.patch "$S/"
 expect_rc 0 "the real series passes" bash "$ROOT/lab/qemu-checkpatch.sh" "$S"
 p=$(ls "$S"/0002-*.patch)
 cp "$p" "$T_TMP/orig"
-# Trailing whitespace on the first line the patch adds to stale_tlb.c.
-awk '!done && /^\+\+\+ b\/target\/riscv\/stale_tlb.c/ { f = 1 } f && !done && /^\+[^+]/ { $0 = $0 " "; done = 1 } 1' \
+# Trailing whitespace on the first line the patch adds to tcg/stale_tlb.c.
+awk '!done && /^\+\+\+ b\/target\/riscv\/(tcg\/)?stale_tlb.c/ { f = 1 } f && !done && /^\+[^+]/ { $0 = $0 " "; done = 1 } 1' \
 	"$T_TMP/orig" >"$p"
 cmp -s "$p" "$T_TMP/orig" && not_ok "the whitespace plant did not apply to $(basename "$p")"
 expect_rc 1 "trailing whitespace in patch 2 fails" bash "$ROOT/lab/qemu-checkpatch.sh" "$S"
