@@ -109,6 +109,16 @@ series_patches() {
 	done <"$d/series"
 }
 
+# qemu_series_patches DIR: the patches of a QEMU model series (qemu/,
+# qemu/next/, a planted copy), in order, without the cover letter.
+qemu_series_patches() {
+	local p
+	for p in "$1"/[0-9]*.patch; do
+		[ -f "$p" ] || continue
+		[[ $p == *-cover-letter.patch ]] || echo "$p"
+	done
+}
+
 # stable_patches KVER: the series' stable part, its leading patches that
 # carry "Cc: stable@vger.kernel.org" (what a stable backport takes).
 stable_patches() {

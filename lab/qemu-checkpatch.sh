@@ -15,12 +15,7 @@ set -euo pipefail
 DIR=$(cd "${1:-$LAB_ROOT/qemu}" && pwd)
 TREE=${2:-$(cat "$(dirname "$("$LAB_ROOT/lab/qemu.sh")")/source")}
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "no scripts/checkpatch.pl in $TREE" "bash lab/qemu.sh (prints the binary; the tree is in the file 'source' beside it)"
-shopt -s nullglob
-patches=()
-for p in "$DIR"/[0-9]*.patch; do
-	[[ $p == *-cover-letter.patch ]] || patches+=("$p")
-done
-shopt -u nullglob
+mapfile -t patches < <(qemu_series_patches "$DIR")
 [ ${#patches[@]} -gt 0 ] || die "no patches in $DIR"
 # The MAINTAINERS warning, as QEMU 10.0's and 10.2's checkpatch word it
 # (not its "... imported from Linux" sibling).

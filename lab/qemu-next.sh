@@ -18,8 +18,8 @@ ver=$(tr '\n' ' ' <"$NEXT/0000-cover-letter.patch" | grep -o "Debian's qemu [^ ;
 
 subjects() {
 	local p
-	for p in "$1"/[0-9]*.patch; do
-		[[ $p == *-cover-letter.patch ]] || patch_subject "$p"
+	for p in $(qemu_series_patches "$1"); do
+		patch_subject "$p"
 	done
 }
 

@@ -32,12 +32,7 @@ upstream=${pkgver#*:}
 upstream=${upstream%-*}
 orig=qemu_${upstream}.orig.tar.xz
 
-shopt -s nullglob
-patches=()
-for p in "${LAB_QEMU_SERIES:-$LAB_ROOT/qemu}"/[0-9]*.patch; do
-	[[ $p == *-cover-letter.patch ]] || patches+=("$p")
-done
-shopt -u nullglob
+mapfile -t patches < <(qemu_series_patches "${LAB_QEMU_SERIES:-$LAB_ROOT/qemu}")
 hash=$(cat /dev/null "${patches[@]}" | sha256sum | cut -c1-16)
 # One build directory per QEMU version (incremental: a change to the series
 # rebuilds only what it touches), one binary per series.
@@ -45,7 +40,28 @@ BUILD=$TOP/build-$upstream
 BIN=$TOP/bin/$upstream-$hash/qemu-system-riscv64
 LOGS=$TOP/logs-$upstream
 mkdir -p "$LOGS"
+
+# apply_series WT: WT (a worktree of the import) at lab-base with the series
+# applied, recorded in WT/.lab-series (untracked).
+apply_series() {
+	local wt=$1
+	[ "$(cat "$wt/.lab-series" 2>/dev/null)" != "$hash" ] || return 0
+	git -C "$wt" am --abort >/dev/null 2>&1 || true
+	git -C "$wt" checkout -q -f -B lab/model lab-base
+	rm -f "$wt/.lab-series"
+	[ ${#patches[@]} -eq 0 ] ||
+	(cd "$wt" && git -c user.name=lab -c user.email=lab@localhost am -q --keep-cr "${patches[@]}") >"$LOGS/am.log" 2>&1 || {
+		tail_log "$LOGS/am.log"
+		die "${LAB_QEMU_SERIES:-qemu}/*.patch does not apply to QEMU $upstream (log: $LOGS/am.log)" "rebase the series on $upstream"
+	}
+	echo "$hash" >"$wt/.lab-series"
+}
+
 if [ -x "$BIN" ]; then
+	# The tree recorded beside the binary (lab/qemu-test.sh builds the
+	# series' test from it) may hold another series since: apply this one.
+	src=$(cat "$(dirname "$BIN")/source" 2>/dev/null || true)
+	[ -z "$src" ] || apply_series "$src"
 	echo "$BIN"
 	exit 0
 fi
@@ -118,18 +134,11 @@ import_tree() {
 	local wt=$TOP/model-$upstream
 	# Reuse the worktree: checking out only changes the files the series
 	# touches, so the build stays incremental.
-	if [ -d "$wt/.git" ] || [ -f "$wt/.git" ]; then
-		git -C "$wt" am --abort >/dev/null 2>&1 || true
-		git -C "$wt" checkout -q -f -B lab/model lab-base
-	else
+	if ! [ -d "$wt/.git" ] && ! [ -f "$wt/.git" ]; then
 		git -C "$repo" worktree prune
 		git -C "$repo" worktree add -q -f -B lab/model "$wt" lab-base
 	fi
-	[ ${#patches[@]} -eq 0 ] ||
-	(cd "$wt" && git -c user.name=lab -c user.email=lab@localhost am -q --keep-cr "${patches[@]}") >"$LOGS/am.log" 2>&1 || {
-		tail_log "$LOGS/am.log"
-		die "${LAB_QEMU_SERIES:-qemu}/*.patch does not apply to QEMU $upstream (log: $LOGS/am.log)" "rebase the series on $upstream"
-	}
+	apply_series "$wt"
 	# The +ds repack strips the edk2 firmware blobs, yet meson unpacks them
 	# whenever bzip2 is found. Empty stand-ins (untracked, never installed)
 	# keep the build going; riscv64 boots with OpenSBI, not edk2.
