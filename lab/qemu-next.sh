@@ -50,7 +50,7 @@ else
 	ktap_fail "qemu/next applies to and builds on qemu $ver"
 	ktap_diag "log: $OUT/build.log; if the archive no longer serves qemu $ver, rebase qemu/next on the newest it does (lab/apt.sh: lab_apt_cache showsrc qemu)"
 	ktap_skip "the model's test passes on it" "no build"
-	ktap_skip "QEMU's checkpatch passes it" "no build"
+	ktap_skip "QEMU's checkpatch of qemu $ver passes it" "no build"
 fi
 ktap_totals
 ktap_ok

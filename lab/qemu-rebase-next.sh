@@ -18,18 +18,33 @@ git fetch -q ../src-10.0.2+ds +lab/model:old-model
 # old-model: the lab's lab/model; its top may be the mutants commit
 top=old-model
 git log -1 --format=%s old-model | grep -q '^lab: planted defects' && top=old-model~1
+# It must hold qemu/, commit for commit.
+diff <(git log --reverse --format=%s "$top~4..$top") \
+	<(for p in $(qemu_series_patches "$LAB_ROOT/qemu"); do patch_subject "$p"; done) >/dev/null ||
+	die "lab/model of $Q/model-10.0.2+ds does not hold qemu/" "make qemu (applies qemu/ there), then rerun"
 cd ../model-10.2.2+ds
+# Whatever happens below, lab/qemu.sh must apply qemu/next/ afresh.
+rm -f .lab-series
 git cherry-pick --abort 2>/dev/null || true
 git checkout -q -f -B lab/model lab-base
 G="git -c user.name=lab -c user.email=lab@localhost"
-$G cherry-pick $top~4..$top >/dev/null 2>&1 || true
+# unmerged WANT: the cherry-pick stopped on exactly these conflicts.
+unmerged() {
+	[ "$(git diff --name-only --diff-filter=U | paste -sd ' ' -)" = "$1" ] ||
+		die "the cherry-pick onto 10.2.2 stopped on other conflicts: $(git diff --name-only --diff-filter=U | paste -sd ' ' -)" \
+			"resolve them by hand in $Q/model-10.2.2+ds, then teach this script"
+}
+if $G cherry-pick "$top~4..$top" >/dev/null 2>&1; then
+	die "the cherry-pick onto 10.2.2 met none of the known conflicts" "check the result by hand; this script expects cpu_cfg.h"
+fi
+unmerged target/riscv/cpu_cfg.h
 git checkout --ours target/riscv/cpu_cfg.h
 python3 - <<'EOF'
 p='target/riscv/cpu_cfg_fields.h.inc'
 s=open(p).read()
 old="TYPED_FIELD(int8_t, max_satp_mode, -1)\n"
 new=old+"""
-/* x-stale-tlb: cached invalid translations, see stale_tlb.c */
+/* x-stale-tlb: cached invalid translations, see tcg/stale_tlb.c */
 TYPED_FIELD(uint16_t, stale_tlb_entries, 0)
 TYPED_FIELD(uint8_t, stale_tlb_hit_pct, 0)
 TYPED_FIELD(uint8_t, stale_tlb_prefetch, 0)
@@ -47,7 +62,10 @@ assert s.count(a)==1
 open(p,'w').write(s.replace(a,'#include "system/memory.h"\n'))
 EOF
 git add target/riscv
-GIT_EDITOR=true $G cherry-pick --continue >/dev/null 2>&1 || true
+if GIT_EDITOR=true $G cherry-pick --continue >/dev/null 2>&1; then
+	die "the cherry-pick onto 10.2.2 met no conflict in Makefile.softmmu-target" "check the result by hand"
+fi
+unmerged tests/tcg/riscv64/Makefile.softmmu-target
 python3 - <<'EOF'
 import re
 p='tests/tcg/riscv64/Makefile.softmmu-target'

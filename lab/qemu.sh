@@ -46,6 +46,12 @@ mkdir -p "$LOGS"
 apply_series() {
 	local wt=$1
 	[ "$(cat "$wt/.lab-series" 2>/dev/null)" != "$hash" ] || return 0
+	# Never throw away what someone edits there (README: edit, commit,
+	# git format-patch into the series).
+	if [ -n "$(git -C "$wt" status --porcelain --untracked-files=no)" ]; then
+		die "$wt has uncommitted changes; applying another series would discard them" \
+			"commit them and git format-patch into the series, or git -C $wt reset --hard; then rerun"
+	fi
 	git -C "$wt" am --abort >/dev/null 2>&1 || true
 	git -C "$wt" checkout -q -f -B lab/model lab-base
 	rm -f "$wt/.lab-series"
