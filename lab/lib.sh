@@ -119,6 +119,12 @@ qemu_series_patches() {
 	done
 }
 
+# qemu_series_subjects DIR: their subjects, a line each.
+qemu_series_subjects() {
+	local p
+	for p in $(qemu_series_patches "$1"); do patch_subject "$p"; done
+}
+
 # stable_patches KVER: the series' stable part, its leading patches that
 # carry "Cc: stable@vger.kernel.org" (what a stable backport takes).
 stable_patches() {

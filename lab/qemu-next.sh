@@ -16,17 +16,10 @@ mkdir -p "$OUT"
 ver=$(tr '\n' ' ' <"$NEXT/0000-cover-letter.patch" | grep -o "Debian's qemu [^ ;,)]*" | head -n 1 | cut -d' ' -f3)
 [ -n "$ver" ] || die "qemu/next/0000-cover-letter.patch names no \"Debian's qemu VERSION\"" "say the base in the cover letter"
 
-subjects() {
-	local p
-	for p in $(qemu_series_patches "$1"); do
-		patch_subject "$p"
-	done
-}
-
 ktap_header
 ktap_plan 4
-if diff <(subjects "$LAB_ROOT/qemu") <(subjects "$NEXT") >"$OUT/subjects.diff"; then
-	ktap_pass "qemu/next is qemu/ patch for patch ($(subjects "$NEXT" | wc -l) patches)"
+if diff <(qemu_series_subjects "$LAB_ROOT/qemu") <(qemu_series_subjects "$NEXT") >"$OUT/subjects.diff"; then
+	ktap_pass "qemu/next is qemu/ patch for patch ($(qemu_series_subjects "$NEXT" | wc -l) patches)"
 else
 	ktap_fail "qemu/next is qemu/ patch for patch"
 	ktap_diag "$(cat "$OUT/subjects.diff")"

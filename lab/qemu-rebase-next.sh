@@ -20,7 +20,7 @@ top=old-model
 git log -1 --format=%s old-model | grep -q '^lab: planted defects' && top=old-model~1
 # It must hold qemu/, commit for commit.
 diff <(git log --reverse --format=%s "$top~4..$top") \
-	<(for p in $(qemu_series_patches "$LAB_ROOT/qemu"); do patch_subject "$p"; done) >/dev/null ||
+	<(qemu_series_subjects "$LAB_ROOT/qemu") >/dev/null ||
 	die "lab/model of $Q/model-10.0.2+ds does not hold qemu/" "make qemu (applies qemu/ there), then rerun"
 cd ../model-10.2.2+ds
 # Whatever happens below, lab/qemu.sh must apply qemu/next/ afresh.

@@ -50,15 +50,17 @@ if [ -z "$cpu" ] || [ -z "$pct_cpu" ] || [ -z "$evict_cpu" ] || [ -z "$smp_cpu" 
 	die "a STALE_TLB_*_CPU line is missing from $src/Makefile.softmmu-target"
 fi
 
+# The machine every run of the test uses (-bios none: the +ds build has
+# no firmware of its own, and the test needs none).
+MACHINE=(-M virt -bios none -display none)
+
 # run CPU [TEST [LOG]]: the test's exit code (0: every check passed; N:
 # check N failed); its console (test-stale-tlb-pct prints a line of F and
 # . for its 60 loads) in LOG. QEMU_SEED=N: with QEMU's -seed N;
 # QEMU_SMP=N: N harts.
 run() {
 	local rc=0 log=${3:-$out/run.log}
-	# -bios none: the +ds build has no firmware of its own, and the test
-	# needs none.
-	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" ${QEMU_SEED:+-seed "$QEMU_SEED"} ${QEMU_SMP:+-smp "$QEMU_SMP"} \
+	timeout 60 "$bin" "${MACHINE[@]}" -semihosting -cpu "$1" ${QEMU_SEED:+-seed "$QEMU_SEED"} ${QEMU_SMP:+-smp "$QEMU_SMP"} \
 		-device loader,file="$out/${2:-test-stale-tlb}" >"$log" 2>&1 || rc=$?
 	echo "$rc"
 }
@@ -77,7 +79,7 @@ counters() (
 	stop=$((16#$sym))
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	timeout 60 "$bin" -M virt -bios none -display none -semihosting -cpu "$1" -qmp stdio \
+	timeout 60 "$bin" "${MACHINE[@]}" -semihosting -cpu "$1" -qmp stdio \
 		-device loader,file="$out/$2" <"$fifo" >"$3" 2>&1 &
 	pid=$!
 	exec 4>"$fifo"
@@ -229,7 +231,7 @@ else
 fi
 # Migration: the model's state is not migrated, so a migration is refused.
 printf 'migrate file:%s\nquit\n' "$out/migration.bin" |
-	timeout 60 "$bin" -M virt -bios none -display none -S -cpu "$cpu" -monitor stdio >"$out/migrate.log" 2>&1 || true
+	timeout 60 "$bin" "${MACHINE[@]}" -S -cpu "$cpu" -monitor stdio >"$out/migrate.log" 2>&1 || true
 if grep -q "Error: x-stale-tlb: the model's state is not migrated" "$out/migrate.log"; then
 	ktap_pass "a migration with the model on is blocked"
 else
